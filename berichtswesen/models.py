@@ -1,0 +1,1 @@
+# Report jobs, schedules and snapshots arrive with the Berichtswesen issue (#6).

@@ -1,0 +1,25 @@
+import os
+from pathlib import Path
+
+import pytest
+
+#: The real 2019 catalogue, next to the repository (never copied into it).
+KATALOG_2019 = Path(
+    os.environ.get(
+        "OZG_KATALOG_2019",
+        Path(__file__).resolve().parent.parent / "shared" / "data" / "ozg-katalog-2019",
+    )
+)
+
+
+@pytest.fixture(autouse=True)
+def _kein_ssl_redirect(settings, tmp_path):
+    settings.SECURE_SSL_REDIRECT = False
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def katalog_2019() -> Path:
+    if not (KATALOG_2019 / "ozg_leistungen.csv").exists():
+        pytest.skip(f"Katalog 2019 nicht vorhanden unter {KATALOG_2019}")
+    return KATALOG_2019

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MarktplatzConfig(AppConfig):
+    name = "marktplatz"
+    verbose_name = "Marktplatz"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OzgplattformConfig(AppConfig):
+    name = "ozgplattform"
+    verbose_name = "OZG-Plattform: Organisationen und Rollen"

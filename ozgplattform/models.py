@@ -1,0 +1,263 @@
+"""Shared framework models: base model, Organisationen/Gebiete and Rollenzuweisungen."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .choices import ARS_LAENGE, GEBIETS_ARTEN, OrganisationsArt, Rolle
+
+
+class BaseModel(models.Model):
+    """Timestamps for every domain model. History comes from ``HistoricalRecords``."""
+
+    erstellt = models.DateTimeField("erstellt", auto_now_add=True)
+    geaendert = models.DateTimeField("geändert", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+ars_validator = RegexValidator(r"^\d+$", "Der Amtliche Regionalschlüssel besteht nur aus Ziffern.")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def gebiete(self):
+        return self.filter(art__in=GEBIETS_ARTEN)
+
+    def laender(self):
+        return self.filter(art=OrganisationsArt.LAND)
+
+    def im_land(self, land: "Organisation"):
+        """The Land itself and every Kreis and Gemeinde whose ARS starts with its ARS."""
+        return self.gebiete().filter(ars__startswith=land.ars)
+
+
+class Organisation(BaseModel):
+    """Bund, Bundesressorts, Länder, Kreise, Gemeinden, FITKO, IT-Dienstleister.
+
+    Länder, Kreise and Gemeinden are *Gebiete*: they carry the Amtlicher Regionalschlüssel
+    (ARS) and the Umsetzungsstand is reported per Gebiet.
+    """
+
+    name = models.CharField("Name", max_length=200)
+    kurzname = models.CharField("Kurzname", max_length=40, blank=True)
+    art = models.CharField("Art", max_length=20, choices=OrganisationsArt.choices)
+    ars = models.CharField(
+        "Amtlicher Regionalschlüssel (ARS)",
+        max_length=12,
+        blank=True,
+        null=True,
+        unique=True,
+        validators=[ars_validator],
+        help_text="Land 2, Kreis 5, Gemeinde 12 Ziffern.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="übergeordnete Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="untergeordnete",
+    )
+    website = models.URLField("Website", blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Organisation"
+        verbose_name_plural = "Organisationen"
+        ordering = ["art", "ars", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(art__in=GEBIETS_ARTEN) | models.Q(ars__isnull=False),
+                name="gebiet_hat_ars",
+                violation_error_message="Ein Gebiet (Land, Kreis, Gemeinde) braucht einen ARS.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.kurzname or self.name
+
+    @property
+    def ist_gebiet(self) -> bool:
+        return self.art in GEBIETS_ARTEN
+
+    @property
+    def land_ars(self) -> str | None:
+        return self.ars[:2] if self.ars else None
+
+    def clean(self) -> None:
+        errors = {}
+        if self.ars == "":
+            self.ars = None
+        if self.art in GEBIETS_ARTEN:
+            laenge = ARS_LAENGE[self.art]
+            if not self.ars:
+                errors["ars"] = "Ein Gebiet (Land, Kreis, Gemeinde) braucht einen ARS."
+            elif len(self.ars) != laenge:
+                errors["ars"] = (
+                    f"Der ARS eines Gebiets der Art „{self.get_art_display()}“ hat "
+                    f"{laenge} Ziffern, nicht {len(self.ars)}."
+                )
+            elif self.art != OrganisationsArt.LAND:
+                if not self.parent_id or not self.parent.ars:
+                    errors["parent"] = "Kreise und Gemeinden brauchen ein übergeordnetes Gebiet."
+                elif not self.ars.startswith(self.parent.ars):
+                    errors["ars"] = (
+                        f"Der ARS {self.ars} liegt nicht im übergeordneten Gebiet "
+                        f"{self.parent} (ARS {self.parent.ars})."
+                    )
+        elif self.ars:
+            errors["ars"] = "Nur Länder, Kreise und Gemeinden haben einen ARS."
+        if self.parent_id and self.parent_id == self.pk:
+            errors["parent"] = "Eine Organisation kann nicht sich selbst untergeordnet sein."
+        if errors:
+            raise ValidationError(errors)
+
+
+class RollenzuweisungQuerySet(models.QuerySet):
+    def gueltig(self, stichtag=None):
+        tag = stichtag or timezone.localdate()
+        return self.filter(
+            models.Q(gueltig_von__isnull=True) | models.Q(gueltig_von__lte=tag),
+            models.Q(gueltig_bis__isnull=True) | models.Q(gueltig_bis__gte=tag),
+            user__is_active=True,
+        )
+
+
+#: Which scope field a role needs (None = programme-wide). The one place that says it.
+ROLLEN_BEREICH: dict[str, tuple[str, ...]] = {
+    Rolle.PROGRAMMMANAGEMENT: (),
+    Rolle.OZG_KOORDINATOR: ("organisation",),
+    Rolle.FEDERFUEHRER: ("themenfeld",),
+    Rolle.UMSETZUNGSKOORDINATOR: ("umsetzungsprojekt",),
+    Rolle.RESSORTANSPRECHPARTNER: ("organisation",),
+    Rolle.LEISTUNGSVERANTWORTLICHER: ("leistung",),
+    Rolle.LV_NACHNUTZENDES_LAND: ("leistung", "organisation"),
+    Rolle.LESER: (),
+}
+
+#: Organisation kind a role's ``organisation`` must have.
+ROLLEN_ORGANISATIONSART: dict[str, tuple[str, ...]] = {
+    Rolle.PROGRAMMMANAGEMENT: (
+        OrganisationsArt.BUNDESRESSORT,
+        OrganisationsArt.FITKO,
+    ),
+    Rolle.OZG_KOORDINATOR: (OrganisationsArt.LAND,),
+    Rolle.FEDERFUEHRER: (OrganisationsArt.LAND, OrganisationsArt.BUNDESRESSORT),
+    Rolle.RESSORTANSPRECHPARTNER: (OrganisationsArt.BUNDESRESSORT,),
+    Rolle.LV_NACHNUTZENDES_LAND: (OrganisationsArt.LAND,),
+}
+
+_BEREICHSFELDER = ("organisation", "themenfeld", "umsetzungsprojekt", "leistung")
+
+
+class Rollenzuweisung(BaseModel):
+    """Who holds which role for which scope, and from when to when.
+
+    The source of truth for responsibilities (Federführer, Leistungsverantwortlicher,
+    Umsetzungskoordinator, ...) and, from the roles issue on, for object permissions.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Person",
+        on_delete=models.CASCADE,
+        related_name="rollenzuweisungen",
+    )
+    rolle = models.CharField("Rolle", max_length=40, choices=Rolle.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="Organisation / Land / Ressort",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rollenzuweisungen",
+        help_text="Für Programmmanagement (BMI/FITKO), OZG-Koordinator (Land), "
+        "Federführer (Land- oder Ressortseite), Ressortansprechpartner und "
+        "Leistungsverantwortliche im nachnutzenden Land.",
+    )
+    themenfeld = models.ForeignKey(
+        "themenfelder.Themenfeld",
+        verbose_name="Themenfeld",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rollenzuweisungen",
+    )
+    umsetzungsprojekt = models.ForeignKey(
+        "leistungen.Umsetzungsprojekt",
+        verbose_name="Umsetzungsprojekt",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rollenzuweisungen",
+    )
+    leistung = models.ForeignKey(
+        "leistungen.Leistung",
+        verbose_name="Leistung",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rollenzuweisungen",
+    )
+    gueltig_von = models.DateField("gültig von", null=True, blank=True)
+    gueltig_bis = models.DateField("gültig bis", null=True, blank=True)
+    funktion = models.CharField(
+        "Funktion / Dienststelle", max_length=200, blank=True, help_text="z. B. Referat DV 1"
+    )
+    kontakt_veroeffentlichen = models.BooleanField(
+        "als Kontakt veröffentlichen",
+        default=False,
+        help_text="Name, Funktion und E-Mail erscheinen in den öffentlichen Kontakten.",
+    )
+
+    objects = RollenzuweisungQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Rollenzuweisung"
+        verbose_name_plural = "Rollenzuweisungen"
+        ordering = ["rolle", "user__last_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(gueltig_bis__isnull=True)
+                | models.Q(gueltig_von__isnull=True)
+                | models.Q(gueltig_bis__gte=models.F("gueltig_von")),
+                name="rollenzuweisung_zeitraum",
+                violation_error_message="„gültig bis“ liegt vor „gültig von“.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        bereich = self.organisation or self.themenfeld or self.umsetzungsprojekt or self.leistung
+        name = self.user.get_full_name() or self.user.get_username()
+        return f"{name}: {self.get_rolle_display()}" + (f" ({bereich})" if bereich else "")
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        benoetigt = ROLLEN_BEREICH.get(self.rolle, ())
+        for feld in _BEREICHSFELDER:
+            gesetzt = getattr(self, f"{feld}_id") is not None
+            if feld in benoetigt and not gesetzt and feld != "organisation":
+                errors[feld] = f"Die Rolle „{self.get_rolle_display()}“ braucht dieses Feld."
+            elif (
+                feld not in benoetigt
+                and gesetzt
+                and not (feld == "organisation" and self.rolle in ROLLEN_ORGANISATIONSART)
+            ):
+                errors[feld] = f"Für die Rolle „{self.get_rolle_display()}“ nicht vorgesehen."
+        arten = ROLLEN_ORGANISATIONSART.get(self.rolle)
+        if "organisation" in benoetigt and self.organisation_id is None:
+            errors["organisation"] = f"Die Rolle „{self.get_rolle_display()}“ braucht dieses Feld."
+        elif arten and self.organisation_id and self.organisation.art not in arten:
+            erlaubt = ", ".join(OrganisationsArt(a).label for a in arten)
+            errors["organisation"] = f"Erwartet wird eine Organisation der Art: {erlaubt}."
+        if self.gueltig_von and self.gueltig_bis and self.gueltig_bis < self.gueltig_von:
+            errors["gueltig_bis"] = "„gültig bis“ liegt vor „gültig von“."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,1 @@
+"""Testing helpers shared by the apps' tests (factories, fixtures)."""

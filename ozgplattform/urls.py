@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "OZG-Plattform – Verwaltung"
+admin.site.site_title = "OZG-Plattform"
+admin.site.index_title = "Programmdaten pflegen"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ThemenfelderConfig(AppConfig):
+    name = "themenfelder"
+    verbose_name = "Themenfelder"
