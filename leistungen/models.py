@@ -102,6 +102,10 @@ class Leistung(BaseModel):
     class Meta:
         verbose_name = "OZG-Leistung"
         verbose_name_plural = "OZG-Leistungen"
+        permissions = [
+            ("verantwortung", "Leistung verantworten (Objektrecht)"),
+            ("nachnutzung_lv", "Leistung im nachnutzenden Land verantworten (Objektrecht)"),
+        ]
         ordering = ["ozg_id"]
 
     def __str__(self) -> str:
@@ -186,7 +190,7 @@ class LeikaLeistung(BaseModel):
         blank=True,
         help_text="Normalisiert: 1, 2/3, 4, 5 oder eine Kombination wie „1, 2/3“.",
     )
-    typ_original = models.CharField("LeiKa-Typ (wie geliefert)", max_length=20, blank=True)
+    typ_original = models.CharField("LeiKa-Typ (wie geliefert)", max_length=50, blank=True)
     leistung = models.ForeignKey(
         Leistung,
         verbose_name="OZG-Leistung",
@@ -258,6 +262,7 @@ class Umsetzungsprojekt(BaseModel):
     class Meta:
         verbose_name = "Umsetzungsprojekt"
         verbose_name_plural = "Umsetzungsprojekte"
+        permissions = [("koordination", "Umsetzungsprojekt koordinieren (Objektrecht)")]
         ordering = ["themenfeld__nummer", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -529,9 +534,13 @@ class Referenzimplementierung(BaseModel):
 
     def kriterien(self) -> dict[str, bool]:
         stand = self.leistung.umsetzungsstaende.filter(gebiet_id=self.land_id).first()
-        ergebnisse = {e.ergebnistyp: e.status for e in self.leistung.ergebnisse.all()}
+        ergebnisse = {e.ergebnistyp: e for e in self.leistung.ergebnisse.all()}
+        # FIM and OZG reference information published; a waiver that Abbildung 2 allows
+        # (Prio 3: OZG-Referenzinformationen) counts as done.
         referenz_veroeffentlicht = all(
-            ergebnisse.get(t) == Ergebnisstatus.GELIEFERT
+            (e := ergebnisse.get(t)) is not None
+            and rules.ergebnis_ist_erfuellt(e.anforderung, e.ff_erforderlich, e.status)
+            and (e.status == Ergebnisstatus.GELIEFERT or e.status == Ergebnisstatus.VERZICHTET)
             for t in (Ergebnistyp.FIM_STAMMINFORMATIONEN, Ergebnistyp.OZG_REFERENZINFORMATIONEN)
         )
         return {

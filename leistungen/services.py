@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
+from django.db import models, transaction
+from simple_history.utils import bulk_create_with_history
 
+from ozgplattform.history import als_benutzer
 from ozgplattform.models import Organisation
 from ozgplattform.services import objekt_aendern, objekt_anlegen
 
@@ -126,3 +129,156 @@ def referenzimplementierung_setzen(
             Referenzimplementierung, user=user, grund=grund, leistung=leistung, **daten
         )
     return objekt_aendern(ri, user=user, grund=grund, **daten)
+
+
+# --------------------------------------------------------------------------------------
+# Katalogimport (leistungen/katalog_import.py): Massenanlage.
+# Only for the import, thousands of rows at once: the checks of full_clean, but set-based
+# (a few queries per batch instead of ~10 per object), then one bulk insert with one
+# history record per object (user, change reason) – as objekt_anlegen would write it.
+# --------------------------------------------------------------------------------------
+
+
+def _leika_ohne_schluessel_pruefen(objekte, melden) -> None:
+    """Constraint ``leika_ohne_schluessel_eindeutig``: (Leistung, Name) unique without key."""
+    constraint = next(
+        c for c in LeikaLeistung._meta.constraints if c.name == "leika_ohne_schluessel_eindeutig"
+    )
+    paare = [(o.leistung_id, o.name) for o in objekte if not o.schluessel and o.leistung_id]
+    belegt = set(
+        LeikaLeistung.objects.filter(
+            schluessel__isnull=True,
+            leistung_id__in={p[0] for p in paare},
+            name__in={p[1] for p in paare},
+        ).values_list("leistung_id", "name")
+    )
+    for i, obj in enumerate(objekte):
+        if obj.schluessel or not obj.leistung_id:
+            continue  # condition not met, or NULL Leistung (NULLs are distinct)
+        paar = (obj.leistung_id, obj.name)
+        if paar in belegt:
+            melden(i, NON_FIELD_ERRORS, [str(constraint.get_violation_error_message())])
+        belegt.add(paar)
+
+
+#: Per model: the Meta.constraints the bulk check implements. Any other constraint (or
+#: unique_together) makes _massenanlage refuse the model rather than skip a check.
+_CONSTRAINT_PRUEFUNGEN = {
+    Leistung: {},
+    LeikaLeistung: {"leika_ohne_schluessel_eindeutig": _leika_ohne_schluessel_pruefen},
+}
+
+
+def _massenanlage(
+    model, daten: list[dict[str, Any]], *, user, grund: str, batch_size: int
+) -> list[Any]:
+    pruefungen = _CONSTRAINT_PRUEFUNGEN.get(model)
+    unbekannt = (
+        None if pruefungen is None else {c.name for c in model._meta.constraints} - set(pruefungen)
+    )
+    if pruefungen is None or unbekannt or model._meta.unique_together:
+        raise ImproperlyConfigured(
+            f"Massenanlage für {model.__name__} prüft nicht alle Constraints "
+            f"({', '.join(sorted(unbekannt or [])) or 'unique_together/Modell unbekannt'})."
+        )
+    objekte = [model(**d) for d in daten]
+    fehler: dict[int, dict[str, list[str]]] = {}
+
+    def melden(i: int, feld: str, texte: list[str]) -> None:
+        fehler.setdefault(i, {}).setdefault(feld, []).extend(texte)
+
+    # Fields and clean(), per object, without the query of ForeignKey.validate.
+    fks = [f for f in model._meta.concrete_fields if f.many_to_one]
+    for i, obj in enumerate(objekte):
+        try:
+            obj.full_clean(
+                exclude=[f.name for f in fks], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as e:
+            for feld, texte in e.message_dict.items():
+                melden(i, feld, texte)
+        for f in fks:
+            wert = getattr(obj, f.attname)
+            if f.blank and wert in f.empty_values:
+                continue
+            try:
+                models.Field.validate(f, wert, obj)  # null/blank, as Field.clean does
+                f.run_validators(wert)
+            except ValidationError as e:
+                melden(i, f.name, e.messages)
+
+    # Foreign keys exist (and match limit_choices_to), one query per FK field.
+    for f in fks:
+        ids = {getattr(o, f.attname) for o in objekte} - {None}
+        vorhanden = set(
+            f.remote_field.model._base_manager.complex_filter(f.get_limit_choices_to())
+            .filter(**{f"{f.target_field.attname}__in": ids})
+            .values_list(f.target_field.attname, flat=True)
+        )
+        for i, obj in enumerate(objekte):
+            wert = getattr(obj, f.attname)
+            if wert is not None and wert not in vorhanden:
+                fehler_fk = ValidationError(
+                    f.error_messages["invalid"],
+                    code="invalid",
+                    params={
+                        "model": f.remote_field.model._meta.verbose_name,
+                        "pk": wert,
+                        "field": f.remote_field.field_name,
+                        "value": wert,
+                    },
+                )
+                melden(i, f.name, fehler_fk.messages)
+
+    # Unique fields: against the database and within the batch.
+    for f in model._meta.concrete_fields:
+        if not f.unique or f.primary_key:
+            continue
+        werte = [getattr(o, f.attname) for o in objekte]
+        belegt = set(
+            model._default_manager.filter(
+                **{f"{f.attname}__in": {w for w in werte if w is not None}}
+            ).values_list(f.attname, flat=True)
+        )
+        for i, (obj, wert) in enumerate(zip(objekte, werte, strict=True)):
+            if wert is None or (f.empty_strings_allowed and wert == ""):
+                continue
+            if wert in belegt:
+                melden(i, f.name, obj.unique_error_message(model, (f.name,)).messages)
+            belegt.add(wert)
+
+    for pruefen in pruefungen.values():
+        pruefen(objekte, melden)
+
+    gueltig = [o for i, o in enumerate(objekte) if i not in fehler]
+    if gueltig:
+        with als_benutzer(user) as benutzer:
+            bulk_create_with_history(
+                gueltig,
+                model,
+                batch_size=batch_size,
+                default_user=benutzer,
+                default_change_reason=grund,
+            )
+    return [ValidationError(fehler[i]) if i in fehler else o for i, o in enumerate(objekte)]
+
+
+@transaction.atomic
+def leistungen_anlegen(
+    daten: list[dict[str, Any]], *, user=None, grund: str = "", batch_size: int = 500
+) -> list[Leistung | ValidationError]:
+    """Create many Leistungen at once (catalogue import); checks as ``leistung_anlegen``.
+
+    Returns one entry per element of ``daten``: the created object, or the
+    ValidationError (with ``error_dict``) that kept it out. History: ``user`` (default:
+    system account, as ``objekt_anlegen``) and ``grund``.
+    """
+    return _massenanlage(Leistung, daten, user=user, grund=grund, batch_size=batch_size)
+
+
+@transaction.atomic
+def leika_leistungen_anlegen(
+    daten: list[dict[str, Any]], *, user=None, grund: str = "", batch_size: int = 500
+) -> list[LeikaLeistung | ValidationError]:
+    """Create many LeiKa-Leistungen at once (catalogue import); as ``leistungen_anlegen``."""
+    return _massenanlage(LeikaLeistung, daten, user=user, grund=grund, batch_size=batch_size)

@@ -30,10 +30,13 @@ def system_user():
 def als_benutzer(user=None):
     """Attribute every history record written inside the block to ``user``.
 
-    Without a user the system account is used. Nesting restores the previous context.
+    Without a user, the authenticated user of an enclosing context (an HTTP request or an
+    outer ``als_benutzer``) is kept, else the system account is used. Nesting restores
+    the previous context.
     """
     if user is None:
-        user = system_user()
+        aktuell = getattr(getattr(HistoricalRecords.context, "request", None), "user", None)
+        user = aktuell if aktuell is not None and aktuell.is_authenticated else system_user()
     vorher = getattr(HistoricalRecords.context, "request", None)
     HistoricalRecords.context.request = SimpleNamespace(user=user)
     try:
@@ -51,10 +54,16 @@ def aenderungen(record) -> list[tuple[str, object, object]]:
     if vorher is None:
         return []
     delta = record.diff_against(vorher)
-    felder = {f.name: f for f in record.instance_type._meta.fields}
+    meta = record.instance_type._meta
+    felder = {f.name: f for f in (*meta.fields, *meta.many_to_many)}
     ergebnis = []
     for change in delta.changes:
         feld = felder.get(change.field)
         name = str(feld.verbose_name) if feld is not None else change.field
-        ergebnis.append((name, change.old, change.new))
+        alt, neu = change.old, change.new
+        if feld is not None and feld.many_to_many:
+            # simple-history gives the rows of the through table; show the related pks.
+            ziel = feld.m2m_reverse_field_name()
+            alt, neu = (sorted(zeile[ziel] for zeile in werte) for werte in (alt, neu))
+        ergebnis.append((name, alt, neu))
     return ergebnis

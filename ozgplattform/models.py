@@ -7,7 +7,14 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .choices import ARS_LAENGE, GEBIETS_ARTEN, OrganisationsArt, Rolle
+from .choices import (
+    ARS_LAENGE,
+    GEBIETS_ARTEN,
+    Aktion,
+    OrganisationsArt,
+    Rolle,
+    globale_codename_von,
+)
 
 
 class BaseModel(models.Model):
@@ -70,6 +77,10 @@ class Organisation(BaseModel):
     class Meta:
         verbose_name = "Organisation"
         verbose_name_plural = "Organisationen"
+        permissions = [
+            ("land_koordination", "OZG-Koordination eines Landes (Objektrecht)"),
+            ("ressort_ansprechpartner", "OZG-Ressortansprechpartner (Objektrecht)"),
+        ]
         ordering = ["art", "ars", "name"]
         constraints = [
             models.CheckConstraint(
@@ -222,6 +233,7 @@ class Rollenzuweisung(BaseModel):
     class Meta:
         verbose_name = "Rollenzuweisung"
         verbose_name_plural = "Rollenzuweisungen"
+        permissions = [(globale_codename_von(a), f"überall: {a.label}") for a in Aktion]
         ordering = ["rolle", "user__last_name"]
         constraints = [
             models.CheckConstraint(

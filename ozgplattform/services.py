@@ -42,6 +42,8 @@ def objekt_anlegen[M: models.Model](
         with als_benutzer(user):
             for name, werte in m2m.items():
                 getattr(obj, name).set(werte)
+            if grund:
+                update_change_reason(obj, grund)
     return obj
 
 

@@ -47,6 +47,7 @@ class Themenfeld(BaseModel):
     class Meta:
         verbose_name = "Themenfeld"
         verbose_name_plural = "Themenfelder"
+        permissions = [("federfuehrung", "Themenfeld federführend pflegen (Objektrecht)")]
         ordering = ["nummer"]
 
     def __str__(self) -> str:
