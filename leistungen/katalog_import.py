@@ -589,7 +589,9 @@ def katalog_importieren(
         benutzer = user or system_user()
         with als_benutzer(benutzer):
             grund = _kurz(grund or f"Katalogimport {katalog.name}", GRUND_LAENGE)
-            abgleich = _Abgleich(katalog, benutzer, grund)
+            # The services get user=None (trusted server-side caller, no permission
+            # check); als_benutzer attributes every history record to ``benutzer``.
+            abgleich = _Abgleich(katalog, None, grund)
             abgleich.ausfuehren(fortschritt or (lambda zeilen, _titel: zeilen))
         if trockenlauf:
             transaction.set_rollback(True)

@@ -123,11 +123,20 @@ class Leistung(BaseModel):
                 f"Passt nicht zur Priorität „{self.get_prioritaet_display()}“; erlaubt: {erlaubt}."
             )
         depriorisiert = self.prioritaet == Prioritaet.DEPRIORISIERT
+        abgelehnt = self.depriorisierung_entscheidung == Depriorisierungsentscheidung.ABGELEHNT
         if depriorisiert and not self.depriorisierungsgrund:
             errors["depriorisierungsgrund"] = "Eine Depriorisierung braucht einen Grund."
         if depriorisiert and not self.depriorisierung_begruendung.strip():
             errors["depriorisierung_begruendung"] = "Bitte die Depriorisierung begründen."
-        if not depriorisiert and (self.depriorisierungsgrund or self.depriorisierung_entscheidung):
+        if depriorisiert and abgelehnt:
+            errors["depriorisierung_entscheidung"] = (
+                "Eine abgelehnte Depriorisierung braucht wieder eine Priorität (Prio 1–3)."
+            )
+        # A rejected proposal keeps its reason on record; otherwise only depriorisierte
+        # Leistungen have a reason or a decision.
+        if not depriorisiert and not abgelehnt and (
+            self.depriorisierungsgrund or self.depriorisierung_entscheidung
+        ):
             errors["depriorisierungsgrund"] = "Nur depriorisierte Leistungen haben einen Grund."
         if errors:
             raise ValidationError(errors)

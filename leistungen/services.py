@@ -1,4 +1,9 @@
-"""Writes on Leistungen and everything hanging off them. Views, API, commands call these."""
+"""Writes on Leistungen and everything hanging off them. Views, API, commands call these.
+
+Every service takes the acting ``user`` and re-checks the permission inside its
+transaction (``ozgplattform.rechte``); ``user=None`` is reserved for trusted server-side
+callers (management commands, tasks), whose history is attributed by ``als_benutzer``.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,19 @@ from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, Valid
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history
 
+from ozgplattform.choices import Aktion
 from ozgplattform.history import als_benutzer
 from ozgplattform.models import Organisation
+from ozgplattform.rechte import (
+    darf_global,
+    felder_pruefen,
+    pruefen,
+    pruefen_global,
+    pruefen_neu,
+)
 from ozgplattform.services import objekt_aendern, objekt_anlegen
 
+from .choices import Depriorisierungsentscheidung, Prioritaet, Vorgehensmodell
 from .models import (
     Ergebnis,
     LeikaLeistung,
@@ -23,20 +37,103 @@ from .models import (
     Umsetzungsstand,
 )
 
+_E = Depriorisierungsentscheidung
+
 
 @transaction.atomic
 def leistung_anlegen(*, user=None, grund: str = "", **daten: Any) -> Leistung:
+    """New OZG-Leistung: catalogue work of the Programmmanagement."""
+    pruefen_global(user, Aktion.LEISTUNG_BEARBEITEN)
     return objekt_anlegen(Leistung, user=user, grund=grund, **daten)
+
+
+def _depriorisierung_regeln(user, leistung: Leistung, daten: dict[str, Any]) -> None:
+    """Who may depriorise (§5.1): Federführer propose, the Programmmanagement decides."""
+    if user is None:
+        return
+    entscheider = darf_global(user, Aktion.DEPRIORISIERUNG_ENTSCHEIDEN)
+    neu = daten.get("prioritaet", leistung.prioritaet)
+    entscheidung = daten.get("depriorisierung_entscheidung", leistung.depriorisierung_entscheidung)
+    if entscheidung != leistung.depriorisierung_entscheidung and not entscheider:
+        pruefen_global(user, Aktion.DEPRIORISIERUNG_ENTSCHEIDEN)
+    if neu == Prioritaet.DEPRIORISIERT and leistung.prioritaet != Prioritaet.DEPRIORISIERT:
+        pruefen(user, Aktion.DEPRIORISIERUNG_VORSCHLAGEN, leistung)
+        if not entscheider:
+            daten["depriorisierung_entscheidung"] = _E.VORGESCHLAGEN
+    if (
+        leistung.prioritaet == Prioritaet.DEPRIORISIERT
+        and leistung.depriorisierung_entscheidung == _E.BESTAETIGT
+        and neu != Prioritaet.DEPRIORISIERT
+    ):
+        pruefen_global(user, Aktion.DEPRIORISIERUNG_ENTSCHEIDEN)
 
 
 @transaction.atomic
 def leistung_aendern(*, leistung: Leistung, user=None, grund: str = "", **daten: Any) -> Leistung:
     leistung = Leistung.objects.select_for_update().get(pk=leistung.pk)
+    pruefen(user, Aktion.LEISTUNG_BEARBEITEN, leistung)
+    felder_pruefen(user, leistung, daten)
+    _depriorisierung_regeln(user, leistung, daten)
     return objekt_aendern(leistung, user=user, grund=grund, **daten)
 
 
 @transaction.atomic
+def depriorisierung_vorschlagen(
+    *, leistung: Leistung, depriorisierungsgrund: str, begruendung: str, user=None
+) -> Leistung:
+    """A Federführer proposes to depriorise; the Programmmanagement decides later."""
+    leistung = Leistung.objects.select_for_update().get(pk=leistung.pk)
+    pruefen(user, Aktion.DEPRIORISIERUNG_VORSCHLAGEN, leistung)
+    return objekt_aendern(
+        leistung,
+        user=user,
+        grund="Depriorisierung vorgeschlagen",
+        prioritaet=Prioritaet.DEPRIORISIERT,
+        vorgehensmodell=Vorgehensmodell.KEINE_UMSETZUNG,
+        depriorisierungsgrund=depriorisierungsgrund,
+        depriorisierung_begruendung=begruendung,
+        depriorisierung_entscheidung=_E.VORGESCHLAGEN,
+    )
+
+
+@transaction.atomic
+def depriorisierung_entscheiden(
+    *,
+    leistung: Leistung,
+    bestaetigt: bool,
+    user=None,
+    prioritaet: str = "",
+    vorgehensmodell: str = "",
+) -> Leistung:
+    """The Programmmanagement's final word. A rejection needs the Priorität that applies."""
+    leistung = Leistung.objects.select_for_update().get(pk=leistung.pk)
+    pruefen_global(user, Aktion.DEPRIORISIERUNG_ENTSCHEIDEN)
+    if leistung.prioritaet != Prioritaet.DEPRIORISIERT:
+        raise ValidationError({"prioritaet": "Für diese Leistung liegt keine Depriorisierung vor."})
+    if bestaetigt:
+        return objekt_aendern(
+            leistung,
+            user=user,
+            grund="Depriorisierung bestätigt",
+            depriorisierung_entscheidung=_E.BESTAETIGT,
+        )
+    if not prioritaet or prioritaet == Prioritaet.DEPRIORISIERT:
+        raise ValidationError(
+            {"prioritaet": "Bei einer Ablehnung bitte die künftige Priorität (Prio 1–3) angeben."}
+        )
+    return objekt_aendern(
+        leistung,
+        user=user,
+        grund="Depriorisierung abgelehnt",
+        prioritaet=prioritaet,
+        vorgehensmodell=vorgehensmodell,
+        depriorisierung_entscheidung=_E.ABGELEHNT,
+    )
+
+
+@transaction.atomic
 def leika_leistung_anlegen(*, user=None, grund: str = "", **daten: Any) -> LeikaLeistung:
+    pruefen_global(user, Aktion.LEISTUNG_BEARBEITEN)
     return objekt_anlegen(LeikaLeistung, user=user, grund=grund, **daten)
 
 
@@ -44,6 +141,7 @@ def leika_leistung_anlegen(*, user=None, grund: str = "", **daten: Any) -> Leika
 def leika_leistung_aendern(
     *, leika_leistung: LeikaLeistung, user=None, grund: str = "", **daten: Any
 ) -> LeikaLeistung:
+    pruefen_global(user, Aktion.LEISTUNG_BEARBEITEN)
     return objekt_aendern(leika_leistung, user=user, grund=grund, **daten)
 
 
@@ -59,7 +157,11 @@ def umsetzungsstand_melden(
     user=None,
     grund: str = "",
 ) -> Umsetzungsstand:
-    """Report the Reifegrad of ``leistung`` in ``gebiet`` (creates or updates the one row)."""
+    """Report the Reifegrad of ``leistung`` in ``gebiet`` (creates or updates the one row).
+
+    Allowed for the OZG-Koordinator of the Land the Gebiet lies in.
+    """
+    pruefen(user, Aktion.UMSETZUNGSSTAND_MELDEN, gebiet)
     daten: dict[str, Any] = {
         "reifegrad": reifegrad,
         "online_url": online_url,
@@ -88,14 +190,23 @@ def ergebnis_setzen(
         .first()
     )
     if ergebnis is None:
+        pruefen_neu(user, Aktion.ERGEBNIS_BEARBEITEN, Ergebnis(leistung=leistung))
         return objekt_anlegen(
             Ergebnis, user=user, grund=grund, leistung=leistung, ergebnistyp=ergebnistyp, **daten
         )
+    pruefen(user, Aktion.ERGEBNIS_BEARBEITEN, ergebnis)
     return objekt_aendern(ergebnis, user=user, grund=grund, **daten)
+
+
+def _meilenstein_bereich_pruefen(user, meilenstein: Meilenstein) -> None:
+    if meilenstein.leistung_id and not meilenstein.themenfeld_id:
+        meilenstein.themenfeld_id = meilenstein.leistung.themenfeld_id
+    pruefen_neu(user, Aktion.MEILENSTEIN_BEARBEITEN, meilenstein)
 
 
 @transaction.atomic
 def meilenstein_anlegen(*, user=None, grund: str = "", **daten: Any) -> Meilenstein:
+    _meilenstein_bereich_pruefen(user, Meilenstein(**daten))
     return objekt_anlegen(Meilenstein, user=user, grund=grund, **daten)
 
 
@@ -104,11 +215,21 @@ def meilenstein_aendern(
     *, meilenstein: Meilenstein, user=None, grund: str = "", **daten: Any
 ) -> Meilenstein:
     meilenstein = Meilenstein.objects.select_for_update().get(pk=meilenstein.pk)
+    pruefen(user, Aktion.MEILENSTEIN_BEARBEITEN, meilenstein)
+    if {"themenfeld", "themenfeld_id", "leistung", "leistung_id"} & daten.keys():
+        geaendert = Meilenstein(**{**_felder(meilenstein), **daten})
+        _meilenstein_bereich_pruefen(user, geaendert)
     return objekt_aendern(meilenstein, user=user, grund=grund, **daten)
+
+
+def _felder(obj: models.Model) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
 
 
 @transaction.atomic
 def umsetzungsprojekt_anlegen(*, user=None, grund: str = "", **daten: Any) -> Umsetzungsprojekt:
+    felder = {k: v for k, v in daten.items() if k != "leistungen"}
+    pruefen_neu(user, Aktion.UMSETZUNGSPROJEKT_BEARBEITEN, Umsetzungsprojekt(**felder))
     return objekt_anlegen(Umsetzungsprojekt, user=user, grund=grund, **daten)
 
 
@@ -116,6 +237,15 @@ def umsetzungsprojekt_anlegen(*, user=None, grund: str = "", **daten: Any) -> Um
 def umsetzungsprojekt_aendern(
     *, projekt: Umsetzungsprojekt, user=None, grund: str = "", **daten: Any
 ) -> Umsetzungsprojekt:
+    projekt = Umsetzungsprojekt.objects.select_for_update().get(pk=projekt.pk)
+    pruefen(user, Aktion.UMSETZUNGSPROJEKT_BEARBEITEN, projekt)
+    if {"themenfeld", "themenfeld_id"} & daten.keys():
+        felder = {k: v for k, v in daten.items() if k != "leistungen"}
+        pruefen_neu(
+            user,
+            Aktion.UMSETZUNGSPROJEKT_BEARBEITEN,
+            Umsetzungsprojekt(**{**_felder(projekt), **felder}),
+        )
     return objekt_aendern(projekt, user=user, grund=grund, **daten)
 
 
@@ -123,6 +253,7 @@ def umsetzungsprojekt_aendern(
 def referenzimplementierung_setzen(
     *, leistung: Leistung, user=None, grund: str = "", **daten: Any
 ) -> Referenzimplementierung:
+    pruefen(user, Aktion.LEISTUNG_BEARBEITEN, leistung)
     ri = Referenzimplementierung.objects.filter(leistung=leistung).first()
     if ri is None:
         return objekt_anlegen(
@@ -247,8 +378,8 @@ def _massenanlage(
                 melden(i, f.name, obj.unique_error_message(model, (f.name,)).messages)
             belegt.add(wert)
 
-    for pruefen in pruefungen.values():
-        pruefen(objekte, melden)
+    for pruefung in pruefungen.values():
+        pruefung(objekte, melden)
 
     gueltig = [o for i, o in enumerate(objekte) if i not in fehler]
     if gueltig:
@@ -273,6 +404,7 @@ def leistungen_anlegen(
     ValidationError (with ``error_dict``) that kept it out. History: ``user`` (default:
     system account, as ``objekt_anlegen``) and ``grund``.
     """
+    pruefen_global(user, Aktion.LEISTUNG_BEARBEITEN)
     return _massenanlage(Leistung, daten, user=user, grund=grund, batch_size=batch_size)
 
 
@@ -281,4 +413,5 @@ def leika_leistungen_anlegen(
     daten: list[dict[str, Any]], *, user=None, grund: str = "", batch_size: int = 500
 ) -> list[LeikaLeistung | ValidationError]:
     """Create many LeiKa-Leistungen at once (catalogue import); as ``leistungen_anlegen``."""
+    pruefen_global(user, Aktion.LEISTUNG_BEARBEITEN)
     return _massenanlage(LeikaLeistung, daten, user=user, grund=grund, batch_size=batch_size)

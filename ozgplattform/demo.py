@@ -587,8 +587,8 @@ LEISTUNGEN = (
         kommunal=True,
     ),
     LeistungDaten(
-        10163, "Waffenbesitzkarte", 5, "Freizeit und Natur", KOMPLEX, DEPRIO, KEINE_UMSETZUNG,
-        None, "", KEINE, (("Erteilung", "2/3"),), "WaffG",
+        10163, "Waffenbesitzkarte", 5, "Freizeit und Natur", KOMPLEX, P3, WERKBANK,
+        3, FIM, KONZEPTION, (("Erteilung", "2/3"),), "WaffG",
         kommunal=True,
         depriorisierung=(
             _D.RECHTLICH,
@@ -1885,8 +1885,9 @@ def demo_daten_anlegen() -> dict[str, int]:
     system account). Raises :class:`DemodatenKonflikt` when the database holds other
     Leistungen under the demo OZG-IDs.
     """
-    with transaction.atomic(), als_benutzer() as system:
-        aufbau = _Aufbau(system)
+    with transaction.atomic(), als_benutzer():
+        # user=None: a trusted server-side caller; als_benutzer() attributes the history.
+        aufbau = _Aufbau(None)
         aufbau.konflikte_pruefen()
         aufbau.organisationen()
         aufbau.themenfelder_anlegen()

@@ -194,10 +194,18 @@ LEISTUNG_FELDER_UMSETZUNG = frozenset(
         "steckbrief_datei",
     }
 )
+THEMENFELD_FELDER_FF = frozenset({"beschreibung", "phase", "steuerungskreis"})
 SCHREIBBARE_FELDER: dict[tuple[str, str], frozenset[str]] = {
+    ("themenfelder.themenfeld", FF): THEMENFELD_FELDER_FF,
     ("leistungen.leistung", FF): LEISTUNG_FELDER_FF,
     ("leistungen.leistung", KOORD): LEISTUNG_FELDER_UMSETZUNG,
     ("leistungen.leistung", LV): LEISTUNG_FELDER_UMSETZUNG,
+}
+
+#: The edit action whose scope grants the field rules above refine.
+FELDREGEL_AKTION = {
+    "leistungen.leistung": Aktion.LEISTUNG_BEARBEITEN,
+    "themenfelder.themenfeld": Aktion.THEMENFELD_BEARBEITEN,
 }
 
 
@@ -304,6 +312,55 @@ def darf(user, aktion: Aktion, obj: models.Model) -> bool:
     return restrict(type(obj)._base_manager.filter(pk=obj.pk), user, aktion).exists()
 
 
+def darf_global(user, aktion: Aktion) -> bool:
+    """Whether the user may do ``aktion`` everywhere (Programmmanagement, readers)."""
+    return user is None or aktion in _globale_aktionen(user)
+
+
+def darf_neu(user, aktion: Aktion, obj: models.Model) -> bool:
+    """Whether the user may do ``aktion`` with a not yet saved (or just changed) ``obj``.
+
+    Follows each ``ZUGRIFF`` relation from the object's foreign-key values, so a new
+    Ergebnis is allowed exactly where an existing one of the same Leistung would be.
+    """
+    if user is None or aktion in _globale_aktionen(user):
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    for pfad, recht in ZUGRIFF.get((_label(type(obj)), aktion), ()):
+        if not pfad:
+            continue
+        erstes, _, rest = pfad.partition("__")
+        feld = obj._meta.get_field(erstes)
+        if not feld.many_to_one:
+            continue
+        wert = getattr(obj, feld.attname)
+        if wert is None:
+            continue
+        ziel = feld.related_model
+        sub = _objektrecht_subquery(user, recht, _scope_model(ziel, rest))
+        if ziel._base_manager.filter(
+            pk=wert, **{f"{rest}__in" if rest else "pk__in": sub}
+        ).exists():
+            return True
+    return False
+
+
+def _verweigern(aktion: Aktion, obj: models.Model | None = None) -> PermissionDenied:
+    wo = f" ({obj._meta.verbose_name} „{obj}“)" if obj is not None else ""
+    return PermissionDenied(f"Keine Berechtigung: {AKTION_LABEL[aktion]}{wo}.")
+
+
+def pruefen_global(user, aktion: Aktion) -> None:
+    if not darf_global(user, aktion):
+        raise _verweigern(aktion)
+
+
+def pruefen_neu(user, aktion: Aktion, obj: models.Model) -> None:
+    if not darf_neu(user, aktion, obj):
+        raise _verweigern(aktion, obj)
+
+
 def sichtbar(user, obj: models.Model) -> bool:
     return restrict(type(obj)._base_manager.filter(pk=obj.pk), user).exists()
 
@@ -313,9 +370,7 @@ def pruefen(user, aktion: Aktion, obj: models.Model) -> None:
     if user is None:  # trusted server-side caller (command, task): see docs/rechte.md
         return
     if not darf(user, aktion, obj):
-        raise PermissionDenied(
-            f"Keine Berechtigung: {AKTION_LABEL[aktion]} ({obj._meta.verbose_name} „{obj}“)."
-        )
+        raise _verweigern(aktion, obj)
 
 
 def schreibbare_felder(user, obj: models.Model) -> frozenset[str] | None:
@@ -328,7 +383,7 @@ def schreibbare_felder(user, obj: models.Model) -> frozenset[str] | None:
     regeln = {recht: felder for (m, recht), felder in SCHREIBBARE_FELDER.items() if m == label}
     if user is None or not regeln:
         return None
-    aktion = next(a for (m, a) in ZUGRIFF if m == label and a.endswith("_bearbeiten"))
+    aktion = FELDREGEL_AKTION[label]
     if aktion in _globale_aktionen(user):
         return None
     erlaubt: set[str] = set()

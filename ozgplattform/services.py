@@ -6,14 +6,17 @@ record attributed to the acting user and an optional change reason.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+from django.utils import timezone
 from simple_history.utils import update_change_reason
 
-from .choices import Rolle
+from .choices import Aktion, Rolle
 from .history import als_benutzer
 from .models import Organisation, Rollenzuweisung
+from .rechte import pruefen_global, rechte_synchronisieren
 
 M = TypeVar("M", bound=models.Model)
 
@@ -82,14 +85,73 @@ def objekt_aendern[M: models.Model](obj: M, *, user=None, grund: str = "", **fel
 
 @transaction.atomic
 def organisation_anlegen(*, user=None, grund: str = "", **felder: Any) -> Organisation:
+    pruefen_global(user, Aktion.ROLLEN_VERWALTEN)
     return objekt_anlegen(Organisation, user=user, grund=grund, **felder)
+
+
+@transaction.atomic
+def organisation_aendern(
+    *, organisation: Organisation, user=None, grund: str = "", **felder: Any
+) -> Organisation:
+    pruefen_global(user, Aktion.ROLLEN_VERWALTEN)
+    return objekt_aendern(organisation, user=user, grund=grund, **felder)
 
 
 @transaction.atomic
 def rollenzuweisung_anlegen(
     *, benutzer, rolle: Rolle | str, user=None, grund: str = "", **bereich: Any
 ) -> Rollenzuweisung:
-    """Grant ``rolle`` to ``benutzer`` for the given scope (organisation, themenfeld, ...)."""
-    return objekt_anlegen(
+    """Grant ``rolle`` to ``benutzer`` for the given scope; permissions follow at once."""
+    pruefen_global(user, Aktion.ROLLEN_VERWALTEN)
+    zuweisung = objekt_anlegen(
         Rollenzuweisung, user=user, grund=grund, user_id=benutzer.pk, rolle=rolle, **bereich
     )
+    rechte_synchronisieren(benutzer)
+    return zuweisung
+
+
+@transaction.atomic
+def rollenzuweisung_aendern(
+    *, zuweisung: Rollenzuweisung, user=None, grund: str = "", **felder: Any
+) -> Rollenzuweisung:
+    """Change scope or validity; the old and the new holder's permissions are updated."""
+    pruefen_global(user, Aktion.ROLLEN_VERWALTEN)
+    zuweisung = Rollenzuweisung.objects.select_for_update().get(pk=zuweisung.pk)
+    vorher = zuweisung.user
+    zuweisung = objekt_aendern(zuweisung, user=user, grund=grund, **felder)
+    rechte_synchronisieren(vorher)
+    if zuweisung.user_id != vorher.pk:
+        rechte_synchronisieren(zuweisung.user)
+    return zuweisung
+
+
+@transaction.atomic
+def rollenzuweisung_beenden(
+    *, zuweisung: Rollenzuweisung, user=None, zum=None, grund: str = ""
+) -> Rollenzuweisung:
+    """End an assignment: ``gueltig_bis`` becomes ``zum`` (default: yesterday, so the
+    role stops at once).
+
+    Assignments are ended, not deleted, so the history shows who held which role when.
+    """
+    pruefen_global(user, Aktion.ROLLEN_VERWALTEN)
+    ende = zum or timezone.localdate() - dt.timedelta(days=1)
+    zuweisung = Rollenzuweisung.objects.select_for_update().get(pk=zuweisung.pk)
+    if zuweisung.gueltig_von and ende < zuweisung.gueltig_von:
+        # Never started: nothing to end, the assignment is withdrawn (history keeps it).
+        rollenzuweisung_loeschen(zuweisung=zuweisung, user=user)
+        return zuweisung
+    felder = {"gueltig_bis": ende}
+    zuweisung = objekt_aendern(zuweisung, user=user, grund=grund or "Rolle beendet", **felder)
+    rechte_synchronisieren(zuweisung.user)
+    return zuweisung
+
+
+@transaction.atomic
+def rollenzuweisung_loeschen(*, zuweisung: Rollenzuweisung, user=None) -> None:
+    """Delete a mistaken assignment (history keeps the deletion)."""
+    pruefen_global(user, Aktion.ROLLEN_VERWALTEN)
+    benutzer = zuweisung.user
+    with als_benutzer(user):
+        zuweisung.delete()
+    rechte_synchronisieren(benutzer)

@@ -24,6 +24,7 @@ from leistungen.models import LeikaLeistung, Leistung
 from leistungen.rules import Typkategorie
 from leistungen.services import leika_leistungen_anlegen, leistungen_anlegen
 from ozgplattform.history import SYSTEM_USERNAME
+from ozgplattform.testing.factories import ProgrammmanagementFactory
 from themenfelder.models import Lebenslage, Themenfeld
 
 pytestmark = pytest.mark.django_db
@@ -671,7 +672,7 @@ def test_massenanlage_leistungen_prueft_wie_full_clean(tmp_path):
             {"ozg_id": 203, "name": "kein Themenfeld", "themenfeld_id": 2**40},
             {"ozg_id": 204, "name": "N" * 301, "themenfeld": familie},
         ],
-        user=get_user_model().objects.create_user("massen"),
+        user=ProgrammmanagementFactory(username="massen"),
         grund="Massentest",
     )
     fehler = [e.message_dict if isinstance(e, ValidationError) else None for e in ergebnis]

@@ -75,6 +75,20 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_active = True
 
 
+class ProgrammmanagementFactory(UserFactory):
+    """A user holding the Programmmanagement role (may do everything, through the roles)."""
+
+    username = factory.Sequence(lambda n: f"pm{n}")
+
+    @factory.post_generation
+    def rolle(obj, create, extracted, **kwargs):
+        if create:
+            from ozgplattform.choices import Rolle
+            from ozgplattform.services import rollenzuweisung_anlegen
+
+            rollenzuweisung_anlegen(benutzer=obj, rolle=Rolle.PROGRAMMMANAGEMENT)
+
+
 class SuperuserFactory(UserFactory):
     username = factory.Sequence(lambda n: f"admin{n}")
     is_staff = True

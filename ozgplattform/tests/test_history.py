@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def person():
-    return f.UserFactory(username="erika", first_name="Erika", last_name="Mustermann")
+    return f.ProgrammmanagementFactory(username="erika", first_name="Erika", last_name="Mustermann")
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def themenfeld():
 
 
 def test_leistung_anlegen_und_aendern(person, themenfeld):
-    zweite_person = f.UserFactory(username="max")
+    zweite_person = f.ProgrammmanagementFactory(username="max")
     leistung = services.leistung_anlegen(
         user=person, grund="Katalog 2019", ozg_id=10000, name="Elterngeld", themenfeld=themenfeld
     )
@@ -112,7 +112,7 @@ def test_ungueltige_aenderung_schreibt_keinen_verlauf(person):
 def test_umsetzungsstand_melden_anlegen_dann_aendern(person):
     leistung = f.LeistungFactory()
     land = f.LandFactory()
-    kollegin = f.UserFactory()
+    kollegin = f.ProgrammmanagementFactory()
     stand = services.umsetzungsstand_melden(
         leistung=leistung,
         gebiet=land,
@@ -184,7 +184,7 @@ def test_m2m_umsetzungsprojekt_leistungen(person, themenfeld):
     assert nach_anlage.history_change_reason == "Bündelung"
     assert set(nach_anlage.leistungen.values_list("leistung_id", flat=True)) == {a.pk, b.pk}
 
-    kollege = f.UserFactory()
+    kollege = f.ProgrammmanagementFactory()
     vorher = projekt.history.count()
     services.umsetzungsprojekt_aendern(
         projekt=projekt, user=kollege, grund="Neuzuschnitt", leistungen=[b, c]
@@ -445,7 +445,7 @@ def test_service_ohne_benutzer_und_ohne_kontext_ist_systemkonto(themenfeld):
 
 
 def test_als_benutzer_verschachtelt(person, themenfeld):
-    andere = f.UserFactory()
+    andere = f.ProgrammmanagementFactory()
     with als_benutzer(person):
         a = services.leistung_anlegen(ozg_id=1, name="A", themenfeld=themenfeld)
         with als_benutzer(andere):
