@@ -18,6 +18,24 @@ def _kein_ssl_redirect(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _ohne_manifest(settings):
+    """Plain static storage: without collectstatic there is no manifest to render
+    ``{% static %}`` against (production uses WhiteNoise's manifest storage)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _axes(settings):
+    """django-axes off by default in tests: ``client.login()`` calls ``authenticate()``
+    without a request, which axes refuses. Tests of the login throttling override this
+    fixture to switch it on (``ozgplattform/tests/test_konto.py``)."""
+    settings.AXES_ENABLED = False
+
+
 @pytest.fixture
 def katalog_2019() -> Path:
     if not (KATALOG_2019 / "ozg_leistungen.csv").exists():

@@ -31,8 +31,12 @@ def _darf_einreichen(user, anforderung: Anforderung) -> bool:
 
 @transaction.atomic
 def anforderung_einreichen(*, user, grund: str = "", **daten: Any) -> Anforderung:
-    """File a ticket; the submitter is the acting user."""
-    anforderung = Anforderung(eingereicht_von=user, **daten)
+    """File a ticket; the submitter is the acting user (never taken from ``daten``)."""
+    if {"eingereicht_von", "eingereicht_von_id"} & daten.keys():
+        raise TypeError("Der Einreicher ist immer der handelnde Benutzer.")
+    # Check before the acting user is set: an anonymous visitor is refused, not a
+    # ValueError from assigning AnonymousUser to the foreign key.
+    anforderung = Anforderung(**daten)
     if not _darf_einreichen(user, anforderung):
         raise PermissionDenied(
             "Keine Berechtigung: Anforderungen zu dieser Leistung bzw. diesem Themenfeld."

@@ -1,5 +1,8 @@
 """Shared framework models: base model, Organisationen/Gebiete and Rollenzuweisungen."""
 
+import datetime
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -273,3 +276,102 @@ class Rollenzuweisung(BaseModel):
             errors["gueltig_bis"] = "„gültig bis“ liegt vor „gültig von“."
         if errors:
             raise ValidationError(errors)
+
+
+# --------------------------------------------------------------------------------------
+# Persönliche API-Tokens (ozgplattform/konto, docs/konto.md)
+# --------------------------------------------------------------------------------------
+
+#: Longest validity of a personal API token.
+API_TOKEN_MAX_GUELTIGKEIT = datetime.timedelta(days=365)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def gueltig(self):
+        """Tokens that authenticate now: not revoked, not expired, owner active."""
+        return self.filter(
+            widerrufen_am__isnull=True,
+            gueltig_bis__gt=timezone.now(),
+            user__is_active=True,
+        )
+
+
+class ApiToken(BaseModel):
+    """A personal API token of one user, for scripts and other systems.
+
+    Only the SHA-256 hash of the token is stored; the plaintext is shown once, when the
+    token is created (``konto.services.api_token_erstellen``). A fast, unsalted hash is
+    right here, unlike for passwords: the token is 32 random bytes from ``secrets``
+    (256 bits), so no dictionary or brute-force attack on a leaked hash is feasible,
+    and a slow salted KDF (PBKDF2) would cost every API request a few hundred
+    milliseconds and rule out finding the token by an indexed lookup of its hash.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Person",
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(
+        "Bezeichnung", max_length=100, help_text="Wofür das Token dient, z. B. „Export-Skript“."
+    )
+    praefix = models.CharField(
+        "Präfix",
+        max_length=8,
+        db_index=True,
+        help_text="Die ersten 8 Zeichen des Tokens, zum Wiedererkennen.",
+    )
+    schluessel_hash = models.CharField(
+        "SHA-256 des Tokens", max_length=64, unique=True, editable=False
+    )
+    schreibrecht = models.BooleanField(
+        "Schreibrecht",
+        default=False,
+        help_text="Ohne Schreibrecht erlaubt das Token nur lesende Anfragen (GET, HEAD, OPTIONS).",
+    )
+    gueltig_bis = models.DateTimeField("gültig bis")
+    widerrufen_am = models.DateTimeField("widerrufen am", null=True, blank=True)
+    zuletzt_benutzt = models.DateTimeField("zuletzt benutzt", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "API-Token"
+        verbose_name_plural = "API-Tokens"
+        ordering = ["-erstellt"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.praefix}…)"
+
+    @staticmethod
+    def hash_von(klartext: str) -> str:
+        return hashlib.sha256(klartext.encode()).hexdigest()
+
+    @property
+    def widerrufen(self) -> bool:
+        return self.widerrufen_am is not None
+
+    @property
+    def abgelaufen(self) -> bool:
+        return self.gueltig_bis <= timezone.now()
+
+    @property
+    def status(self) -> str:
+        if self.widerrufen:
+            return "widerrufen"
+        if self.abgelaufen:
+            return "abgelaufen"
+        return "gültig"
+
+    def clean(self) -> None:
+        if self.gueltig_bis is None:
+            return
+        jetzt = timezone.now()
+        ausgestellt = self.erstellt or jetzt
+        if self._state.adding and self.gueltig_bis <= jetzt:
+            raise ValidationError({"gueltig_bis": "„gültig bis“ muss in der Zukunft liegen."})
+        if self.gueltig_bis > ausgestellt + API_TOKEN_MAX_GUELTIGKEIT:
+            raise ValidationError(
+                {"gueltig_bis": "Ein API-Token ist höchstens ein Jahr (365 Tage) gültig."}
+            )

@@ -133,6 +133,11 @@ ZUGRIFF: dict[tuple[str, Aktion], tuple[tuple[str, str], ...]] = {
         ("themenfeld__federfuehrendes_ressort", RESSORT),
         ("", LV_NN),
     ),
+    ("anforderungen.anforderung", Aktion.LESEN_INTERN): (
+        ("leistung__themenfeld__federfuehrendes_ressort", RESSORT),
+        ("themenfeld__federfuehrendes_ressort", RESSORT),
+        ("leistung", LV_NN),
+    ),
     ("leistungen.ergebnis", Aktion.ERGEBNIS_BEARBEITEN): (
         ("leistung__themenfeld", FF),
         ("leistung__umsetzungsprojekte", KOORD),
@@ -166,6 +171,9 @@ OEFFENTLICH: dict[str, models.Q | None] = {
     "marktplatz.nachnutzung": models.Q(angebot__veroeffentlicht=True),
     "ozgplattform.rollenzuweisung": models.Q(kontakt_veroeffentlichen=True),
 }
+
+#: Rows a user always sees because they made them (field holding the user).
+EIGENE: dict[str, str] = {"anforderungen.anforderung": "eingereicht_von"}
 
 #: Fields a scope role may write on a Leistung. The Programmmanagement writes every field.
 LEISTUNG_FELDER_FF = frozenset(
@@ -286,9 +294,14 @@ def restrict(queryset: models.QuerySet, user, aktion: Aktion | None = None) -> m
         if Aktion.LESEN_INTERN in globale:
             return queryset
         oeffentlich = OEFFENTLICH.get(label, models.Q())
+        if oeffentlich == models.Q():
+            return queryset  # fully public model
         q = models.Q(pk__in=[]) if oeffentlich is None else oeffentlich
-        if user.is_authenticated and user.is_active and (label, Aktion.LESEN_INTERN) in ZUGRIFF:
-            q |= _objekt_q(model, user, Aktion.LESEN_INTERN)
+        if user.is_authenticated and user.is_active:
+            if (label, Aktion.LESEN_INTERN) in ZUGRIFF:
+                q |= _objekt_q(model, user, Aktion.LESEN_INTERN)
+            if label in EIGENE:
+                q |= models.Q(**{EIGENE[label]: user.pk})
         return _filtern(queryset, q)
     if aktion in globale:
         return queryset
@@ -398,7 +411,8 @@ def felder_pruefen(user, obj: models.Model, felder: Iterable[str]) -> None:
     erlaubt = schreibbare_felder(user, obj)
     if erlaubt is None:
         return
-    verboten = sorted(set(felder) - erlaubt)
+    # ``lebenslage_id`` is the field ``lebenslage``: compare by field name.
+    verboten = sorted({obj._meta.get_field(f).name for f in felder} - erlaubt)
     if verboten:
         namen = ", ".join(str(obj._meta.get_field(f).verbose_name) for f in verboten)
         raise PermissionDenied(f"Diese Felder darf Ihre Rolle nicht ändern: {namen}.")

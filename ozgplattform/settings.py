@@ -6,9 +6,11 @@ set the platform runs on SQLite with Celery tasks executed in-process. See
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "guardian",
     "simple_history",
+    "axes",
     "ozgplattform",
     "themenfelder",
     "leistungen",
@@ -71,6 +74,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a lockout flagged during the request into
+    # the lockout page (HTTP 429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ozgplattform.urls"
@@ -102,6 +108,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every login attempt of a locked-out username or IP address before
+    # the password is even checked (see "Anmeldung" below and docs/konto.md).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -114,7 +123,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+
+# Anmeldung, Sitzungen, Sperre nach Fehlversuchen (docs/konto.md)
+LOGIN_URL = "konto:anmelden"
+LOGIN_REDIRECT_URL = "konto:profil"
+LOGOUT_REDIRECT_URL = "konto:anmelden"
+#: Absolute lifetime of a login session (seconds); default one working day of 8 hours.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_COOKIE_SAMESITE = "Lax"
+#: Password-reset links expire after one day (Django's default is three).
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+
+#: Number of reverse proxies in front of the application that append to
+#: X-Forwarded-For. 0: the header is ignored and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT darf nicht negativ sein.")
+
+# django-axes 8: every failed login is recorded per (username, IP, user agent); a login
+# is refused when the failures within the cool-off window reach the limit for the
+# *username* (summed over all IPs) OR for the *IP address* (summed over all usernames).
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+_AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+if _AXES_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("AXES_COOLOFF_MINUTES muss mindestens 1 sein.")
+AXES_COOLOFF_TIME = timedelta(minutes=_AXES_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+#: Database handler, but a successful login forgets only the failures for that
+#: username, not every failure from the same IP (see ozgplattform/konto/sperre.py).
+AXES_HANDLER = "ozgplattform.konto.sperre.SperrHandler"
+AXES_LOCKOUT_TEMPLATE = "konto/gesperrt.html"
+AXES_HTTP_RESPONSE_CODE = 429
+#: Client IP: REMOTE_ADDR, X-Forwarded-For only behind TRUSTED_PROXY_COUNT proxies.
+#: (django-ipware is not installed, so the AXES_IPWARE_* settings would have no effect.)
+AXES_CLIENT_IP_CALLABLE = "ozgplattform.konto.sperre.client_ip"
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]
@@ -179,11 +222,27 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "rechte-abgleichen": {
+        "task": "ozgplattform.rechte_abgleichen",
+        "schedule": crontab(hour=0, minute=5),
+    },
+}
 
 REST_FRAMEWORK = {
+    # Personal API tokens (Authorization: Token <key>) first, then the browser session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "ozgplattform.konto.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Read-only tokens may only use safe methods. Views that set their own
+    # permission_classes must keep TokenScopePermission in the list.
+    "DEFAULT_PERMISSION_CLASSES": ["ozgplattform.konto.permissions.TokenScopePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # API v1 (docs/api.md): ?page=&page_size= (at most 500), errors as German JSON.
+    "DEFAULT_PAGINATION_CLASS": "ozgplattform.api.pagination.Seitenweise",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "ozgplattform.api.exceptions.exception_handler",
 }
 
 # django-guardian
@@ -201,5 +260,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Token creation and revocation, lockouts (never token plaintext or passwords).
+        "ozgplattform.sicherheit": {"level": "INFO"},
+    },
 }

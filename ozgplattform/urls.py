@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "OZG-Plattform – Verwaltung"
 admin.site.site_title = "OZG-Plattform"
@@ -9,6 +9,8 @@ admin.site.index_title = "Programmdaten pflegen"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("konto/", include("ozgplattform.konto.urls")),
+    path("api/v1/", include("ozgplattform.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,40 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from ozgplattform.models import API_TOKEN_MAX_GUELTIGKEIT
+
+
+class AnmeldeForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # Same message for unknown user, wrong password and deactivated account.
+        "invalid_login": (
+            "Benutzername oder Passwort ist falsch. Bitte beachten Sie die Groß- und "
+            "Kleinschreibung."
+        ),
+    }
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Bezeichnung",
+        max_length=100,
+        help_text="Wofür Sie das Token verwenden, z. B. „Export-Skript Referat DV 1“.",
+    )
+    schreibrecht = forms.TypedChoiceField(
+        label="Berechtigung",
+        choices=[
+            ("0", "Nur lesen (GET)"),
+            ("1", "Lesen und schreiben – im Rahmen Ihrer Rollen"),
+        ],
+        coerce=lambda wert: wert == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+    )
+    gueltig_tage = forms.IntegerField(
+        label="Gültigkeit in Tagen",
+        min_value=1,
+        max_value=API_TOKEN_MAX_GUELTIGKEIT.days,
+        initial=90,
+        help_text=f"1 bis {API_TOKEN_MAX_GUELTIGKEIT.days} Tage.",
+    )
