@@ -10,6 +10,8 @@ admin.site.index_title = "Programmdaten pflegen"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("ozgplattform.konto.urls")),
+    # Language switch in the page header: Django's set_language (POST, works without JS).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("ozgplattform.api.urls")),
 ]
 

@@ -1,0 +1,289 @@
+"""Serializers of the leistungen resources: shape and representation, never saving."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from leistungen.choices import (
+    Depriorisierungsgrund,
+    Prioritaet,
+    Vorgehensmodell,
+)
+from leistungen.models import (
+    Ergebnis,
+    LeikaLeistung,
+    Leistung,
+    Meilenstein,
+    Umsetzungsprojekt,
+    Umsetzungsstand,
+)
+from ozgplattform.api.serializers import AktionSerializer, OzgModelSerializer, liest_intern
+
+
+def _anforderung(anforderung) -> dict | None:
+    if anforderung is None:
+        return None
+    return {
+        "stufe": anforderung.stufe.value,
+        "verzicht_mit_begruendung": anforderung.verzicht_mit_begruendung,
+    }
+
+
+class OnlineUrlMixin:
+    """The online service's URL is public from Reifegrad 2 on (§5.6); internal readers
+    always see what was reported."""
+
+    def to_representation(self, instance):
+        daten = super().to_representation(instance)
+        if "online_url" in daten and not liest_intern(self.context):
+            daten["online_url"] = instance.oeffentliche_url
+        return daten
+
+
+# --------------------------------------------------------------------------------------
+# Nested in a Leistung
+# --------------------------------------------------------------------------------------
+
+
+class ErgebnisKurzSerializer(OzgModelSerializer):
+    class Meta:
+        model = Ergebnis
+        fields = [
+            "id",
+            "url",
+            "ergebnistyp",
+            "status",
+            "ff_erforderlich",
+            "fim_status",
+            "nachweis_url",
+            "repository_url",
+            "geliefert_am",
+        ]
+        read_only_fields = fields
+
+
+class UmsetzungsstandKurzSerializer(OnlineUrlMixin, OzgModelSerializer):
+    gebiet_ars = serializers.CharField(source="gebiet.ars", read_only=True)
+    gebiet_name = serializers.CharField(source="gebiet.name", read_only=True)
+
+    class Meta:
+        model = Umsetzungsstand
+        fields = [
+            "id",
+            "url",
+            "gebiet",
+            "gebiet_ars",
+            "gebiet_name",
+            "reifegrad",
+            "online_url",
+            "stichtag",
+        ]
+        read_only_fields = fields
+
+
+# --------------------------------------------------------------------------------------
+# Resources
+# --------------------------------------------------------------------------------------
+
+
+class LeistungSerializer(OzgModelSerializer):
+    """A Leistung with its derived Typ and Vollständigkeit; the detail nests its
+    Ergebnisse and Umsetzungsstände (in lists on request: ``?expand=…``)."""
+
+    #: Nested fields; the view says which ones this response carries (context "nested").
+    NESTED = ("ergebnisse", "umsetzungsstaende")
+
+    typ = serializers.SerializerMethodField()
+    vollstaendigkeit = serializers.SerializerMethodField()
+    ergebnisse = ErgebnisKurzSerializer(many=True, read_only=True)
+    umsetzungsstaende = UmsetzungsstandKurzSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Leistung
+        fields = [
+            "id",
+            "url",
+            "ozg_id",
+            "name",
+            "themenfeld",
+            "lebenslage",
+            "typ",
+            "archetyp",
+            "prioritaet",
+            "vorgehensmodell",
+            "depriorisierungsgrund",
+            "depriorisierung_begruendung",
+            "depriorisierung_entscheidung",
+            "welle",
+            "phase",
+            "nachnutzungsmodell",
+            "ausserhalb_ozg",
+            "steckbrief",
+            "steckbrief_datei",
+            "im_katalog",
+            "vollstaendigkeit",
+            "ergebnisse",
+            "umsetzungsstaende",
+            "erstellt",
+            "geaendert",
+        ]
+        # The decision on a Depriorisierung has its own action; files are not uploaded
+        # through the JSON API.
+        read_only_fields = ["depriorisierung_entscheidung", "steckbrief_datei"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        nested = self.context.get("nested")
+        if nested is not None:
+            for name in self.NESTED:
+                if name not in nested:
+                    self.fields.pop(name)
+
+    def get_typ(self, obj) -> dict:
+        typ = obj.typ  # from the prefetched LeiKa rows
+        return {"label": typ.label, "typen": list(typ.typen), "kategorie": typ.kategorie}
+
+    def get_vollstaendigkeit(self, obj) -> dict:
+        v = obj.vollstaendigkeit()  # from the prefetched Ergebnisse
+        return {
+            "erforderlich": v.erforderlich,
+            "erfuellt": v.erfuellt,
+            "anteil": v.anteil,
+            "vollstaendig": v.vollstaendig,
+            "offen": list(v.offen),
+        }
+
+
+class DepriorisierungVorschlagenSerializer(AktionSerializer):
+    depriorisierungsgrund = serializers.ChoiceField(choices=Depriorisierungsgrund.choices)
+    begruendung = serializers.CharField(allow_blank=False, trim_whitespace=True)
+
+
+class DepriorisierungEntscheidenSerializer(AktionSerializer):
+    bestaetigt = serializers.BooleanField()
+    prioritaet = serializers.ChoiceField(
+        choices=Prioritaet.choices, required=False, allow_blank=True, default=""
+    )
+    vorgehensmodell = serializers.ChoiceField(
+        choices=Vorgehensmodell.choices, required=False, allow_blank=True, default=""
+    )
+
+
+class LeikaLeistungSerializer(OzgModelSerializer):
+    class Meta:
+        model = LeikaLeistung
+        fields = [
+            "id",
+            "url",
+            "schluessel",
+            "name",
+            "typ",
+            "typ_original",
+            "leistung",
+            "rechtsgrundlage",
+            "gesetze",
+            "gesetz_kuerzel",
+            "im_katalog",
+            "erstellt",
+            "geaendert",
+        ]
+
+
+class UmsetzungsprojektSerializer(OzgModelSerializer):
+    class Meta:
+        model = Umsetzungsprojekt
+        fields = [
+            "id",
+            "url",
+            "name",
+            "themenfeld",
+            "federfuehrendes_land",
+            "leistungen",
+            "beschreibung",
+            "erstellt",
+            "geaendert",
+        ]
+
+
+class ErgebnisSerializer(OzgModelSerializer):
+    """POST is an upsert by (Leistung, Ergebnistyp); both are fixed afterwards."""
+
+    anforderung = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ergebnis
+        fields = [
+            "id",
+            "url",
+            "leistung",
+            "ergebnistyp",
+            "anforderung",
+            "status",
+            "ff_erforderlich",
+            "fim_status",
+            "nachweis_url",
+            "nachweis_datei",
+            "repository_url",
+            "verzicht_begruendung",
+            "geliefert_am",
+            "erstellt",
+            "geaendert",
+        ]
+        read_only_fields = ["nachweis_datei"]
+        unveraenderlich = ("leistung", "ergebnistyp")
+
+    def get_anforderung(self, obj) -> dict | None:
+        return _anforderung(obj.anforderung)  # Leistung via select_related
+
+
+class UmsetzungsstandSerializer(OnlineUrlMixin, OzgModelSerializer):
+    """POST reports the Reifegrad of a Leistung in a Gebiet (upsert by both)."""
+
+    gebiet_ars = serializers.CharField(source="gebiet.ars", read_only=True)
+
+    class Meta:
+        model = Umsetzungsstand
+        fields = [
+            "id",
+            "url",
+            "leistung",
+            "gebiet",
+            "gebiet_ars",
+            "reifegrad",
+            "online_url",
+            "stichtag",
+            "bemerkung",
+            "ozg_konform",
+            "erstellt",
+            "geaendert",
+        ]
+        unveraenderlich = ("leistung", "gebiet")
+
+
+class MeilensteinSerializer(OzgModelSerializer):
+    verzoegert = serializers.SerializerMethodField()
+    verzug_tage = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meilenstein
+        fields = [
+            "id",
+            "url",
+            "themenfeld",
+            "leistung",
+            "phase",
+            "name",
+            "geplant",
+            "erreicht",
+            "bemerkung",
+            "verzoegert",
+            "verzug_tage",
+            "erstellt",
+            "geaendert",
+        ]
+
+    def get_verzoegert(self, obj) -> bool:
+        return obj.ist_verzoegert()
+
+    def get_verzug_tage(self, obj) -> int:
+        return obj.verzug_tage()

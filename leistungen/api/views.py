@@ -1,0 +1,246 @@
+"""API resources of the leistungen app (thin adapters over ``leistungen.services``)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from leistungen import services
+from leistungen.filtersets import (
+    ErgebnisFilterSet,
+    LeikaLeistungFilterSet,
+    LeistungFilterSet,
+    MeilensteinFilterSet,
+    UmsetzungsprojektFilterSet,
+    UmsetzungsstandFilterSet,
+)
+from leistungen.models import (
+    Ergebnis,
+    LeikaLeistung,
+    Leistung,
+    Meilenstein,
+    Umsetzungsprojekt,
+    Umsetzungsstand,
+)
+from ozgplattform.api.exceptions import felder_umbenannt
+from ozgplattform.api.views import OzgModelViewSet
+from ozgplattform.choices import Aktion
+from ozgplattform.rechte import pruefen, pruefen_global, restrict
+
+from .serializers import (
+    DepriorisierungEntscheidenSerializer,
+    DepriorisierungVorschlagenSerializer,
+    ErgebnisSerializer,
+    LeikaLeistungSerializer,
+    LeistungSerializer,
+    MeilensteinSerializer,
+    UmsetzungsprojektSerializer,
+    UmsetzungsstandSerializer,
+)
+
+
+class LeistungViewSet(OzgModelViewSet):
+    """OZG-Leistungen. Lists: 4 queries whatever the page size (count, rows, LeiKa rows
+    for the Typ, Ergebnisse for the Vollständigkeit); ``?expand=umsetzungsstaende`` adds
+    one. The detail always nests Ergebnisse and Umsetzungsstände."""
+
+    queryset = Leistung.objects.all()
+    serializer_class = LeistungSerializer
+    filterset_class = LeistungFilterSet
+    ordering_fields = (
+        "ozg_id",
+        "name",
+        "themenfeld__nummer",
+        "prioritaet",
+        "vorgehensmodell",
+        "phase",
+        "welle",
+        "geaendert",
+    )
+    service_anlegen = services.leistung_anlegen
+    service_aendern = services.leistung_aendern
+    service_objekt = "leistung"
+    aktion_anlegen_global = Aktion.LEISTUNG_BEARBEITEN
+    aktion_aendern = Aktion.LEISTUNG_BEARBEITEN
+
+    def nested(self) -> set[str]:
+        """Nested collections of this response: all on a detail, ``?expand=`` on a list."""
+        if self.action != "list":
+            return set(LeistungSerializer.NESTED)
+        gewuenscht = {t.strip() for t in self.request.query_params.get("expand", "").split(",")}
+        gewuenscht.discard("")
+        unbekannt = gewuenscht - set(LeistungSerializer.NESTED)
+        if unbekannt:
+            raise ValidationError(
+                {
+                    "expand": [
+                        f"Unbekannt: {', '.join(sorted(unbekannt))}. Erlaubt: "
+                        f"{', '.join(LeistungSerializer.NESTED)}."
+                    ]
+                }
+            )
+        return gewuenscht
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "action", None) is not None and self.request is not None:
+            try:
+                context["nested"] = self.nested()
+            except ValidationError:
+                # Reported by basis_queryset(); here (e.g. the browsable API rendering
+                # the 400 page) fall back to no nesting instead of failing again.
+                context["nested"] = set()
+        return context
+
+    def basis_queryset(self):
+        user = self.request.user
+        queryset = (
+            super()
+            .basis_queryset()
+            .prefetch_related(
+                Prefetch(
+                    "leika_leistungen",
+                    queryset=LeikaLeistung.objects.only("id", "leistung_id", "typ"),
+                ),
+                Prefetch(
+                    "ergebnisse",
+                    queryset=restrict(Ergebnis.objects.order_by("ergebnistyp"), user),
+                ),
+            )
+        )
+        if "umsetzungsstaende" in self.nested():
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "umsetzungsstaende",
+                    queryset=restrict(
+                        Umsetzungsstand.objects.select_related("gebiet").order_by("gebiet__ars"),
+                        user,
+                    ),
+                )
+            )
+        return queryset
+
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="depriorisierung-vorschlagen",
+        serializer_class=DepriorisierungVorschlagenSerializer,
+    )
+    def depriorisierung_vorschlagen(self, request, pk=None):
+        """Federführer: propose to depriorise (the Programmmanagement decides)."""
+        leistung = self.get_object()
+        pruefen(request.user, Aktion.DEPRIORISIERUNG_VORSCHLAGEN, leistung)
+        eingabe = self.get_serializer(data=request.data)
+        eingabe.is_valid(raise_exception=True)
+        with felder_umbenannt(depriorisierung_begruendung="begruendung"):
+            leistung = services.depriorisierung_vorschlagen(
+                leistung=leistung, user=request.user, **eingabe.validated_data
+            )
+        return Response(self.ausgabe(leistung))
+
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="depriorisierung-entscheiden",
+        serializer_class=DepriorisierungEntscheidenSerializer,
+    )
+    def depriorisierung_entscheiden(self, request, pk=None):
+        """Programmmanagement: confirm, or reject with the Priorität that applies."""
+        leistung = self.get_object()
+        pruefen_global(request.user, Aktion.DEPRIORISIERUNG_ENTSCHEIDEN)
+        eingabe = self.get_serializer(data=request.data)
+        eingabe.is_valid(raise_exception=True)
+        leistung = services.depriorisierung_entscheiden(
+            leistung=leistung, user=request.user, **eingabe.validated_data
+        )
+        return Response(self.ausgabe(leistung))
+
+
+class LeikaLeistungViewSet(OzgModelViewSet):
+    queryset = LeikaLeistung.objects.all()
+    serializer_class = LeikaLeistungSerializer
+    filterset_class = LeikaLeistungFilterSet
+    ordering_fields = ("schluessel", "name", "typ", "geaendert")
+
+
+class UmsetzungsprojektViewSet(OzgModelViewSet):
+    queryset = Umsetzungsprojekt.objects.prefetch_related(
+        Prefetch("leistungen", queryset=Leistung.objects.only("id"))
+    )
+    serializer_class = UmsetzungsprojektSerializer
+    filterset_class = UmsetzungsprojektFilterSet
+    ordering_fields = ("name", "themenfeld__nummer", "geaendert")
+    service_anlegen = services.umsetzungsprojekt_anlegen
+    service_aendern = services.umsetzungsprojekt_aendern
+    service_objekt = "projekt"
+    aktion_aendern = Aktion.UMSETZUNGSPROJEKT_BEARBEITEN
+
+
+class ErgebnisViewSet(OzgModelViewSet):
+    """POST creates or updates the Ergebnis of (Leistung, Ergebnistyp): 201 or 200."""
+
+    queryset = Ergebnis.objects.select_related("leistung")
+    serializer_class = ErgebnisSerializer
+    filterset_class = ErgebnisFilterSet
+    ordering_fields = ("leistung__ozg_id", "ergebnistyp", "status", "geliefert_am", "geaendert")
+    service_anlegen = services.ergebnis_setzen
+    service_aendern = services.ergebnis_setzen
+    aktion_aendern = Aktion.ERGEBNIS_BEARBEITEN
+
+    def anlegen(self, daten):
+        neu = not Ergebnis.objects.filter(
+            leistung=daten["leistung"], ergebnistyp=daten["ergebnistyp"]
+        ).exists()
+        return services.ergebnis_setzen(user=self.request.user, **daten), neu
+
+    def aendern(self, obj, daten):
+        return services.ergebnis_setzen(
+            leistung=obj.leistung, ergebnistyp=obj.ergebnistyp, user=self.request.user, **daten
+        )
+
+
+class UmsetzungsstandViewSet(OzgModelViewSet):
+    """POST reports the Reifegrad of a Leistung in a Gebiet (``umsetzungsstand_melden``,
+    an upsert: 201 or 200). PATCH changes the given fields of one report."""
+
+    queryset = Umsetzungsstand.objects.select_related("gebiet")
+    serializer_class = UmsetzungsstandSerializer
+    filterset_class = UmsetzungsstandFilterSet
+    ordering_fields = ("leistung__ozg_id", "gebiet__ars", "reifegrad", "stichtag", "geaendert")
+    service_anlegen = services.umsetzungsstand_melden
+    service_aendern = services.umsetzungsstand_melden
+    aktion_aendern = Aktion.UMSETZUNGSSTAND_MELDEN
+
+    def anlegen(self, daten):
+        neu = not Umsetzungsstand.objects.filter(
+            leistung=daten["leistung"], gebiet=daten["gebiet"]
+        ).exists()
+        return services.umsetzungsstand_melden(user=self.request.user, **daten), neu
+
+    def aendern(self, obj, daten):
+        # The service takes the whole report; what PATCH does not name stays as it is.
+        bisher = {
+            "reifegrad": obj.reifegrad,
+            "online_url": obj.online_url,
+            "stichtag": obj.stichtag,
+            "bemerkung": obj.bemerkung,
+        }
+        return services.umsetzungsstand_melden(
+            leistung=obj.leistung,
+            gebiet=obj.gebiet,
+            user=self.request.user,
+            **{**bisher, **daten},
+        )
+
+
+class MeilensteinViewSet(OzgModelViewSet):
+    queryset = Meilenstein.objects.all()
+    serializer_class = MeilensteinSerializer
+    filterset_class = MeilensteinFilterSet
+    ordering_fields = ("geplant", "erreicht", "name", "themenfeld__nummer", "phase", "geaendert")
+    service_anlegen = services.meilenstein_anlegen
+    service_aendern = services.meilenstein_aendern
+    service_objekt = "meilenstein"
+    aktion_aendern = Aktion.MEILENSTEIN_BEARBEITEN
