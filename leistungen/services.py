@@ -10,7 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ImproperlyConfigured,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history
 
@@ -23,6 +28,7 @@ from ozgplattform.rechte import (
     pruefen,
     pruefen_global,
     pruefen_neu,
+    restrict,
 )
 from ozgplattform.services import objekt_aendern, objekt_anlegen
 
@@ -84,6 +90,12 @@ def depriorisierung_vorschlagen(
     """A Federführer proposes to depriorise; the Programmmanagement decides later."""
     leistung = Leistung.objects.select_for_update().get(pk=leistung.pk)
     pruefen(user, Aktion.DEPRIORISIERUNG_VORSCHLAGEN, leistung)
+    if (
+        leistung.prioritaet == Prioritaet.DEPRIORISIERT
+        and leistung.depriorisierung_entscheidung == _E.BESTAETIGT
+    ):
+        # Proposing again would reset the Programmmanagement's confirmation.
+        pruefen_global(user, Aktion.DEPRIORISIERUNG_ENTSCHEIDEN)
     return objekt_aendern(
         leistung,
         user=user,
@@ -184,6 +196,7 @@ def ergebnis_setzen(
     *, leistung: Leistung, ergebnistyp: str, user=None, grund: str = "", **daten: Any
 ) -> Ergebnis:
     """Create or update the Ergebnis of one Ergebnistyp for ``leistung``."""
+    _feste_felder(daten, "leistung_id")
     ergebnis = (
         Ergebnis.objects.select_for_update()
         .filter(leistung=leistung, ergebnistyp=ergebnistyp)
@@ -206,7 +219,11 @@ def _meilenstein_bereich_pruefen(user, meilenstein: Meilenstein) -> None:
 
 @transaction.atomic
 def meilenstein_anlegen(*, user=None, grund: str = "", **daten: Any) -> Meilenstein:
-    _meilenstein_bereich_pruefen(user, Meilenstein(**daten))
+    """New Steuerungsindikator; given a Leistung, the Themenfeld defaults to the Leistung's."""
+    meilenstein = Meilenstein(**daten)
+    _meilenstein_bereich_pruefen(user, meilenstein)
+    if "themenfeld" not in daten and "themenfeld_id" not in daten and meilenstein.themenfeld_id:
+        daten["themenfeld_id"] = meilenstein.themenfeld_id
     return objekt_anlegen(Meilenstein, user=user, grund=grund, **daten)
 
 
@@ -217,19 +234,57 @@ def meilenstein_aendern(
     meilenstein = Meilenstein.objects.select_for_update().get(pk=meilenstein.pk)
     pruefen(user, Aktion.MEILENSTEIN_BEARBEITEN, meilenstein)
     if {"themenfeld", "themenfeld_id", "leistung", "leistung_id"} & daten.keys():
-        geaendert = Meilenstein(**{**_felder(meilenstein), **daten})
-        _meilenstein_bereich_pruefen(user, geaendert)
+        _meilenstein_bereich_pruefen(user, _geaendert(meilenstein, daten))
     return objekt_aendern(meilenstein, user=user, grund=grund, **daten)
 
 
-def _felder(obj: models.Model) -> dict[str, Any]:
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+def _geaendert[M: models.Model](obj: M, daten: dict[str, Any]) -> M:
+    """An unsaved copy of ``obj`` with ``daten`` applied as ``objekt_aendern`` will apply
+    them, for checking the scope the object moves to.
+
+    (Not ``Model(**{**attnames, **daten})``: with ``leistung`` in ``daten`` the old
+    ``leistung_id`` would win and the check would look at the old scope.)
+    """
+    kopie = type(obj)(**{f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields})
+    for name, wert in daten.items():
+        feld = obj._meta.get_field(name)
+        if not feld.many_to_many:
+            setattr(kopie, name, wert)
+    return kopie
+
+
+def _feste_felder(daten: dict[str, Any], *felder: str) -> None:
+    """Fields a service takes as named arguments (its scope) must not come in ``daten``."""
+    doppelt = sorted(set(felder) & daten.keys())
+    if doppelt:
+        raise TypeError(f"Nicht über die Daten änderbar: {', '.join(doppelt)}.")
+
+
+def _leistungen_pruefen(user, leistungen, vorher=()) -> None:
+    """Adding a Leistung to an Umsetzungsprojekt extends its Umsetzungskoordinatoren's
+    rights to that Leistung: only with the right to edit the Leistung (one query)."""
+    if user is None:
+        return
+    neu = {getattr(le, "pk", le) for le in leistungen} - set(vorher)
+    if not neu:
+        return
+    erlaubt = set(
+        restrict(Leistung.objects.filter(pk__in=neu), user, Aktion.LEISTUNG_BEARBEITEN).values_list(
+            "pk", flat=True
+        )
+    )
+    if neu - erlaubt:
+        raise PermissionDenied(
+            "Keine Berechtigung: Leistungen außerhalb des eigenen Bereichs "
+            "in ein Umsetzungsprojekt aufnehmen."
+        )
 
 
 @transaction.atomic
 def umsetzungsprojekt_anlegen(*, user=None, grund: str = "", **daten: Any) -> Umsetzungsprojekt:
     felder = {k: v for k, v in daten.items() if k != "leistungen"}
     pruefen_neu(user, Aktion.UMSETZUNGSPROJEKT_BEARBEITEN, Umsetzungsprojekt(**felder))
+    _leistungen_pruefen(user, daten.get("leistungen", ()))
     return objekt_anlegen(Umsetzungsprojekt, user=user, grund=grund, **daten)
 
 
@@ -240,12 +295,10 @@ def umsetzungsprojekt_aendern(
     projekt = Umsetzungsprojekt.objects.select_for_update().get(pk=projekt.pk)
     pruefen(user, Aktion.UMSETZUNGSPROJEKT_BEARBEITEN, projekt)
     if {"themenfeld", "themenfeld_id"} & daten.keys():
-        felder = {k: v for k, v in daten.items() if k != "leistungen"}
-        pruefen_neu(
-            user,
-            Aktion.UMSETZUNGSPROJEKT_BEARBEITEN,
-            Umsetzungsprojekt(**{**_felder(projekt), **felder}),
-        )
+        pruefen_neu(user, Aktion.UMSETZUNGSPROJEKT_BEARBEITEN, _geaendert(projekt, daten))
+    if "leistungen" in daten:
+        vorher = projekt.leistungen.values_list("pk", flat=True)
+        _leistungen_pruefen(user, daten["leistungen"], vorher)
     return objekt_aendern(projekt, user=user, grund=grund, **daten)
 
 
@@ -254,6 +307,7 @@ def referenzimplementierung_setzen(
     *, leistung: Leistung, user=None, grund: str = "", **daten: Any
 ) -> Referenzimplementierung:
     pruefen(user, Aktion.LEISTUNG_BEARBEITEN, leistung)
+    _feste_felder(daten, "leistung_id")
     ri = Referenzimplementierung.objects.filter(leistung=leistung).first()
     if ri is None:
         return objekt_anlegen(

@@ -39,6 +39,8 @@ def nachnutzung_erklaeren(
     **daten: Any,
 ) -> Nachnutzung:
     """The OZG-Koordinator declares (or updates) their Land's reuse of an offer."""
+    if {"angebot_id", "land_id"} & daten.keys():
+        raise TypeError("Angebot und Land kommen als Argumente, nicht über die Daten.")
     pruefen(user, Aktion.NACHNUTZUNG_ERKLAEREN, land)
     nachnutzung = Nachnutzung.objects.select_for_update().filter(angebot=angebot, land=land).first()
     if nachnutzung is None:

@@ -17,7 +17,7 @@ How it fits together (see ``docs/rechte.md``):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -26,6 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models.functions import Cast
+from django.utils import timezone
 from guardian.models import UserObjectPermission
 
 from .choices import Aktion, Rolle, globale_codename_von
@@ -165,12 +166,23 @@ ZUGRIFF: dict[tuple[str, Aktion], tuple[tuple[str, str], ...]] = {
 
 #: Public visibility per model (anonymous visitors and users without LESEN_INTERN).
 #: Models not listed are fully public; ``None`` means not public at all.
-OEFFENTLICH: dict[str, models.Q | None] = {
+OEFFENTLICH: dict[str, models.Q | Callable[[], models.Q] | None] = {
     "anforderungen.anforderung": None,
     "marktplatz.nachnutzungsangebot": models.Q(veroeffentlicht=True),
     "marktplatz.nachnutzung": models.Q(angebot__veroeffentlicht=True),
-    "ozgplattform.rollenzuweisung": models.Q(kontakt_veroeffentlichen=True),
+    "ozgplattform.rollenzuweisung": lambda: models.Q(kontakt_veroeffentlichen=True) & _gueltig_q(),
 }
+
+
+def _gueltig_q() -> models.Q:
+    """Currently valid assignments (validity dates around today, active user)."""
+    heute = timezone.localdate()
+    return (
+        (models.Q(gueltig_von__isnull=True) | models.Q(gueltig_von__lte=heute))
+        & (models.Q(gueltig_bis__isnull=True) | models.Q(gueltig_bis__gte=heute))
+        & models.Q(user__is_active=True)
+    )
+
 
 #: Rows a user always sees because they made them (field holding the user).
 EIGENE: dict[str, str] = {"anforderungen.anforderung": "eingereicht_von"}
@@ -294,6 +306,8 @@ def restrict(queryset: models.QuerySet, user, aktion: Aktion | None = None) -> m
         if Aktion.LESEN_INTERN in globale:
             return queryset
         oeffentlich = OEFFENTLICH.get(label, models.Q())
+        if callable(oeffentlich):
+            oeffentlich = oeffentlich()
         if oeffentlich == models.Q():
             return queryset  # fully public model
         q = models.Q(pk__in=[]) if oeffentlich is None else oeffentlich
@@ -407,12 +421,32 @@ def schreibbare_felder(user, obj: models.Model) -> frozenset[str] | None:
     return frozenset(erlaubt)
 
 
-def felder_pruefen(user, obj: models.Model, felder: Iterable[str]) -> None:
+def _wert(wert):
+    return wert.pk if isinstance(wert, models.Model) else wert
+
+
+def geaenderte_felder(obj: models.Model, daten: dict) -> set[str]:
+    """Field names in ``daten`` whose value differs from ``obj`` (``lebenslage_id`` counts
+    as ``lebenslage``; foreign keys compared by pk, M2M as sets)."""
+    geaendert = set()
+    for name, wert in daten.items():
+        feld = obj._meta.get_field(name)
+        if feld.many_to_many:
+            alt = set(getattr(obj, feld.name).values_list("pk", flat=True)) if obj.pk else set()
+            if alt != {_wert(w) for w in wert}:
+                geaendert.add(feld.name)
+        elif getattr(obj, feld.attname) != _wert(wert):
+            geaendert.add(feld.name)
+    return geaendert
+
+
+def felder_pruefen(user, obj: models.Model, daten: dict) -> None:
+    """Refuse changes to fields the user's role may not write (unchanged values pass, so a
+    full PUT with the current values of such fields is fine)."""
     erlaubt = schreibbare_felder(user, obj)
     if erlaubt is None:
         return
-    # ``lebenslage_id`` is the field ``lebenslage``: compare by field name.
-    verboten = sorted({obj._meta.get_field(f).name for f in felder} - erlaubt)
+    verboten = sorted(geaenderte_felder(obj, daten) - erlaubt)
     if verboten:
         namen = ", ".join(str(obj._meta.get_field(f).verbose_name) for f in verboten)
         raise PermissionDenied(f"Diese Felder darf Ihre Rolle nicht ändern: {namen}.")

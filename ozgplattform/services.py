@@ -21,6 +21,14 @@ from .rechte import pruefen_global, rechte_synchronisieren
 M = TypeVar("M", bound=models.Model)
 
 
+def _eindeutig(model: type[models.Model], felder: dict[str, Any]) -> None:
+    """A foreign key given both as ``x`` and ``x_id`` is ambiguous (the model would take
+    ``x_id`` and a permission check made on ``x`` would look at the wrong object)."""
+    for feld in model._meta.concrete_fields:
+        if feld.many_to_one and feld.name in felder and feld.attname in felder:
+            raise TypeError(f"{feld.name} und {feld.attname} zugleich angegeben.")
+
+
 def _speichern[M: models.Model](obj: M, *, user, grund: str) -> M:
     obj.full_clean()
     with als_benutzer(user):
@@ -35,6 +43,7 @@ def objekt_anlegen[M: models.Model](
     model: type[M], *, user=None, grund: str = "", **felder: Any
 ) -> M:
     """Create ``model`` from ``felder`` (validated, with history). M2M values are set after."""
+    _eindeutig(model, felder)
     m2m = {
         name: felder.pop(name)
         for name in list(felder)
@@ -53,6 +62,7 @@ def objekt_anlegen[M: models.Model](
 @transaction.atomic
 def objekt_aendern[M: models.Model](obj: M, *, user=None, grund: str = "", **felder: Any) -> M:
     """Change the given fields of ``obj``; a no-op change writes no history record."""
+    _eindeutig(type(obj), felder)
     m2m = {}
     geaendert = False
     for name, wert in felder.items():
