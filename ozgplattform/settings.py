@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's own form templates for the project form renderer (TemplatesSetting).
+    "django.forms",
+    "django_htmx",
     "rest_framework",
     "django_filters",
     "guardian",
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a lockout flagged during the request into
@@ -89,14 +93,20 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ozgplattform.context_processors.navigation",
             ],
         },
     },
 ]
 
 WSGI_APPLICATION = "ozgplattform.wsgi.application"
+
+#: One form renderer for the whole project: KERN-UX markup for every form rendered with
+#: ``{{ form }}`` (templates/django/forms/), labels, hints and errors wired by ARIA.
+FORM_RENDERER = "ozgplattform.forms.KernFormRenderer"
 
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
@@ -162,6 +172,10 @@ AXES_CLIENT_IP_CALLABLE = "ozgplattform.konto.sperre.client_ip"
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Language chosen with the switch in the page header (Django's set_language view).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
@@ -203,6 +217,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
@@ -254,6 +269,25 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # Catalogue quirks the importer reports; programme start for "verzögert" etc.
 OZG_UMSETZUNGSFRIST = "2022-12-31"
+
+# Operator data for the legal pages (Impressum, Datenschutz, Barrierefreiheit); see
+# docs/configuration.md. Neutral defaults: set them for every real installation.
+OZG_BETREIBER_NAME = env.str("OZG_BETREIBER_NAME", default="Betreiberin der OZG-Plattform")
+OZG_BETREIBER_ANSCHRIFT = env.str(
+    "OZG_BETREIBER_ANSCHRIFT", default="Musterstraße 1, 12345 Musterstadt"
+)
+OZG_BETREIBER_VERTRETEN_DURCH = env.str("OZG_BETREIBER_VERTRETEN_DURCH", default="")
+OZG_BETREIBER_EMAIL = env.str("OZG_BETREIBER_EMAIL", default="kontakt@example.org")
+OZG_BETREIBER_TELEFON = env.str("OZG_BETREIBER_TELEFON", default="")
+OZG_DATENSCHUTZ_EMAIL = env.str("OZG_DATENSCHUTZ_EMAIL", default="datenschutz@example.org")
+OZG_QUELLCODE_URL = env.str("OZG_QUELLCODE_URL", default="")
+#: Feedback contact of the accessibility statement (BITV 2.0).
+OZG_KONTAKT_EMAIL = env.str("OZG_KONTAKT_EMAIL", default="barrierefreiheit@example.org")
+#: Date the accessibility statement was written or last reviewed (ISO date).
+OZG_BARRIEREFREIHEIT_STAND = env.str("OZG_BARRIEREFREIHEIT_STAND", default="2026-11-29")
+#: Retention of login records (django-axes) stated in the privacy notice; the operator
+#: deletes older ones daily (docs/configuration.md).
+OZG_ANMELDEPROTOKOLL_TAGE = env.int("OZG_ANMELDEPROTOKOLL_TAGE", default=30)
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -33,7 +34,7 @@ class Abmelden(auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         antwort = super().post(request, *args, **kwargs)
-        messages.success(request, "Sie sind abgemeldet.")
+        messages.success(request, _("Sie sind abgemeldet."))
         return antwort
 
 
@@ -65,7 +66,7 @@ class PasswortAendern(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         antwort = super().form_valid(form)
-        messages.success(self.request, "Ihr Passwort wurde geändert.")
+        messages.success(self.request, _("Ihr Passwort wurde geändert."))
         return antwort
 
 
@@ -119,5 +120,7 @@ def token_widerrufen(request, pk: int):
     """Revoke one of the user's own tokens (others' tokens: 404)."""
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.api_token_widerrufen(token=token, user=request.user)
-    messages.success(request, f"Das API-Token „{token.name}“ wurde widerrufen.")
+    messages.success(
+        request, _("Das API-Token „%(name)s“ wurde widerrufen.") % {"name": token.name}
+    )
     return redirect("konto:profil")
