@@ -13,6 +13,8 @@ urlpatterns = [
     # Language switch in the page header: Django's set_language (POST, works without JS).
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("ozgplattform.api.urls")),
+    path("themenfelder/", include("themenfelder.urls")),
+    path("", include("ozgplattform.urls_seiten")),
 ]
 
 if settings.DEBUG:
