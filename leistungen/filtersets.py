@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.db import models
+from django.db.models.functions import Coalesce
 from django_filters import rest_framework as filters
 
 from ozgplattform.filtersets import (
@@ -18,7 +20,9 @@ from ozgplattform.models import Organisation
 from themenfelder.choices import Phase
 from themenfelder.models import Lebenslage, Themenfeld
 
+from . import rules
 from .choices import (
+    Anforderungsstufe,
     Archetyp,
     AusserhalbOzg,
     Ergebnisstatus,
@@ -37,6 +41,52 @@ from .models import (
     Umsetzungsstand,
 )
 
+#: Sort orders of the Leistungen list: parameter value → (label, order_by). Only these.
+SORTIERUNGEN: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ozg_id": ("OZG-ID aufsteigend", ("ozg_id",)),
+    "-ozg_id": ("OZG-ID absteigend", ("-ozg_id",)),
+    "name": ("Name A–Z", ("name", "ozg_id")),
+    "-name": ("Name Z–A", ("-name", "ozg_id")),
+    "themenfeld": ("Themenfeld", ("themenfeld__nummer", "ozg_id")),
+    "-themenfeld": ("Themenfeld absteigend", ("-themenfeld__nummer", "ozg_id")),
+    "prioritaet": ("Priorität", ("prioritaet", "ozg_id")),
+    "phase": ("Phase", ("phase", "ozg_id")),
+    "welle": ("Welle", (models.F("welle").asc(nulls_last=True), "ozg_id")),
+    "-reifegrad": ("höchster Reifegrad zuerst", ("-_reifegrad_sort", "ozg_id")),
+    "reifegrad": ("niedrigster Reifegrad zuerst", ("_reifegrad_sort", "ozg_id")),
+}
+
+
+def _leika_mit_typ(regex: str) -> models.Exists:
+    return models.Exists(
+        LeikaLeistung.objects.filter(leistung=models.OuterRef("pk"), typ__regex=regex)
+    )
+
+
+def _ergebnistyp_fehlt_q(ergebnistyp: str) -> models.Q:
+    """Leistungen for which ``ergebnistyp`` is required (Abbildung 2, via
+    ``rules.ergebnis_anforderung`` for every Priorität/Vorgehensmodell combination; an
+    "Entscheidung durch FF" counts once the FF said yes) and not done (delivered, or
+    waived where the matrix allows a waiver)."""
+    ergebnis = Ergebnis.objects.filter(leistung=models.OuterRef("pk"), ergebnistyp=ergebnistyp)
+    geliefert = models.Exists(ergebnis.filter(status=Ergebnisstatus.GELIEFERT))
+    verzichtet = models.Exists(ergebnis.filter(status=Ergebnisstatus.VERZICHTET))
+    ff_ja = models.Exists(ergebnis.filter(ff_erforderlich=True))
+    q = models.Q(pk__in=[])
+    for prioritaet in ["", *Prioritaet.values]:
+        for vorgehensmodell in ["", *Vorgehensmodell.values]:
+            anforderung = rules.ergebnis_anforderung(ergebnistyp, prioritaet, vorgehensmodell)
+            if anforderung is None or anforderung.stufe == Anforderungsstufe.NICHT_ERFORDERLICH:
+                continue
+            fall = models.Q(prioritaet=prioritaet, vorgehensmodell=vorgehensmodell) & ~geliefert
+            if anforderung.stufe == Anforderungsstufe.ENTSCHEIDUNG_FF:
+                fall &= ff_ja
+            if anforderung.verzicht_mit_begruendung:
+                fall &= ~verzichtet
+            q |= fall
+    return q
+
+
 #: Longest number that can be an OZG-ID (PositiveIntegerField); longer digit strings in
 #: the search are not compared with it.
 _OZG_ID_STELLEN = 9
@@ -46,13 +96,42 @@ class LeistungFilterSet(OzgFilterSet):
     q = filters.CharFilter(method="suche", label="Suche (Name, OZG-ID, LeiKa-Schlüssel)")
     themenfeld = referenz(Themenfeld, label="Themenfeld")
     lebenslage = referenz(Lebenslage, label="Lebenslage")
-    prioritaet = auswahl(Prioritaet.choices, label="Priorität")
-    vorgehensmodell = auswahl(Vorgehensmodell.choices, label="Vorgehensmodell")
-    archetyp = auswahl(Archetyp.choices, label="Archetyp")
-    phase = auswahl(Phase.choices, label="Phase")
+    typ = auswahl(
+        rules.TYPKATEGORIEN,
+        method="nach_typ",
+        label="Typ (aus den LeiKa-Leistungen)",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    prioritaet = auswahl(Prioritaet.choices, label="Priorität", widget=forms.CheckboxSelectMultiple)
+    vorgehensmodell = auswahl(
+        Vorgehensmodell.choices, label="Vorgehensmodell", widget=forms.CheckboxSelectMultiple
+    )
+    archetyp = auswahl(Archetyp.choices, label="Archetyp", widget=forms.CheckboxSelectMultiple)
+    phase = auswahl(Phase.choices, label="Phase", widget=forms.CheckboxSelectMultiple)
     welle = ZahlFilter(min_value=0, max_value=32767, label="Welle")
-    nachnutzungsmodell = auswahl(Nachnutzungsmodell.choices, label="Nachnutzungsmodell")
-    ausserhalb_ozg = auswahl(AusserhalbOzg.choices, label="umgesetzt außerhalb des OZG")
+    nachnutzungsmodell = auswahl(
+        Nachnutzungsmodell.choices,
+        label="Nachnutzungsmodell",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    ausserhalb_ozg = auswahl(
+        AusserhalbOzg.choices,
+        label="umgesetzt außerhalb des OZG",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    ergebnistyp_fehlt = auswahl(
+        Ergebnistyp.choices,
+        method="nach_fehlendem_ergebnistyp",
+        label="erforderliches Ergebnis fehlt",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    verzoegert = JaNeinFilter(method="nach_verzug", label="mit verzögertem Meilenstein")
+    sortierung = filters.ChoiceFilter(
+        choices=[(k, label) for k, (label, _) in SORTIERUNGEN.items()],
+        method="sortieren",
+        empty_label="OZG-ID (Standard)",
+        label="Sortierung",
+    )
     im_katalog = JaNeinFilter(label="im aktuellen Umsetzungskatalog")
     #: ``land`` and ``reifegrad_min`` act together (see ``filter_queryset``).
     land = ArsFilter(stellen="2", method="_umsetzungsstand", label="Land (ARS)")
@@ -79,7 +158,60 @@ class LeistungFilterSet(OzgFilterSet):
             "im_katalog",
             "land",
             "reifegrad_min",
+            "typ",
+            "ergebnistyp_fehlt",
+            "verzoegert",
+            "sortierung",
         ]
+
+    def nach_typ(self, queryset, name, value):
+        """Typ from the LeiKa rows (``rules.leistungstyp``): Typ 1 → Bund, 2/3, 4, 5 →
+        föderal, both → Misch, none → unbekannt. Several values: any of them."""
+        if not value:
+            return queryset
+        bund = _leika_mit_typ(r"(^|[ ,])1($|[ ,])")
+        foederal = _leika_mit_typ(r"2/3|4|5")
+        bedingungen = {
+            rules.Typkategorie.BUND: bund & ~foederal,
+            rules.Typkategorie.FOEDERAL: ~bund & foederal,
+            rules.Typkategorie.MISCH: bund & foederal,
+            rules.Typkategorie.UNBEKANNT: ~bund & ~foederal,
+        }
+        q = models.Q(pk__in=[])
+        for kategorie in value:
+            q |= bedingungen[kategorie]
+        return queryset.filter(q)
+
+    def nach_fehlendem_ergebnistyp(self, queryset, name, value):
+        """At least one of the chosen Ergebnistypen is required and not done."""
+        if not value:
+            return queryset
+        q = models.Q(pk__in=[])
+        for ergebnistyp in value:
+            q |= _ergebnistyp_fehlt_q(ergebnistyp)
+        return queryset.filter(q)
+
+    def nach_verzug(self, queryset, name, value):
+        if value is None:
+            return queryset
+        verzoegert = models.Exists(
+            Meilenstein.objects.verzoegert().filter(leistung=models.OuterRef("pk"))
+        )
+        return queryset.filter(verzoegert if value else ~verzoegert)
+
+    def sortieren(self, queryset, name, value):
+        if value not in SORTIERUNGEN:
+            return queryset
+        if "reifegrad" in value:
+            hoechster = (
+                Umsetzungsstand.objects.filter(leistung=models.OuterRef("pk"))
+                .order_by("-reifegrad")
+                .values("reifegrad")[:1]
+            )
+            queryset = queryset.annotate(
+                _reifegrad_sort=Coalesce(models.Subquery(hoechster), models.Value(-1))
+            )
+        return queryset.order_by(*SORTIERUNGEN[value][1])
 
     def suche(self, queryset, name, value):
         value = value.strip()

@@ -252,11 +252,18 @@ _KATEGORIE_LABEL = {
     Typkategorie.UNBEKANNT: "Typ unbekannt",
 }
 
+#: (value, label) of the Typ categories, e.g. for filter choices.
+TYPKATEGORIEN: tuple[tuple[str, str], ...] = tuple(_KATEGORIE_LABEL.items())
+
 
 @dataclass(frozen=True)
 class Leistungstyp:
     typen: tuple[str, ...]
     kategorie: str
+
+    @property
+    def kategorie_label(self) -> str:
+        return _KATEGORIE_LABEL[self.kategorie]
 
     @property
     def label(self) -> str:

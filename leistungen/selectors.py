@@ -12,12 +12,31 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from ozgplattform.models import Organisation
+from ozgplattform.charts import FARBE_KEINE_DATEN, FARBEN_REIFEGRAD
+from ozgplattform.choices import Aktion, OrganisationsArt
+from ozgplattform.history import aenderungen
+from ozgplattform.models import Organisation, Rollenzuweisung
+from ozgplattform.rechte import darf, restrict
 
 from . import rules
-from .choices import REIFEGRAD_OZG_KONFORM, Ergebnistyp, Flaechendeckung, Reifegrad
-from .models import Ergebnis, Leistung, Meilenstein, Umsetzungsstand
+from .choices import (
+    REIFEGRAD_OZG_KONFORM,
+    Ergebnisstatus,
+    Ergebnistyp,
+    Flaechendeckung,
+    Prioritaet,
+    Reifegrad,
+)
+from .models import (
+    Ergebnis,
+    LeikaLeistung,
+    Leistung,
+    Meilenstein,
+    Referenzimplementierung,
+    Umsetzungsstand,
+)
 
 
 @dataclass(frozen=True)
@@ -161,3 +180,378 @@ def gesamtfortschritt(
         meilensteine_verzoegert=sum(verzoegert.values()),
         verzoegert_je_themenfeld=dict(sorted(verzoegert.items())),
     )
+
+
+# --------------------------------------------------------------------------------------
+# Pages: Leistungskatalog, Umsetzungsstand-Matrix, Steckbrief
+# --------------------------------------------------------------------------------------
+
+#: Colour and text of a Reifegrad cell (None = nichts gemeldet).
+REIFEGRAD_KURZ = {
+    0: "Offline",
+    1: "Informationen",
+    2: "Formular-Assistent",
+    3: "Online-Leistung",
+    4: "Online-Transaktion",
+}
+
+
+def reifegrad_label(stufe: int | None) -> str:
+    return str(_("nicht gemeldet")) if stufe is None else str(Reifegrad(stufe).label)
+
+
+def leistungen_sichtbar(user) -> QuerySet[Leistung]:
+    """The Leistungen ``user`` may read, with what every list row shows (one query)."""
+    return restrict(Leistung.objects.select_related("themenfeld", "lebenslage"), user)
+
+
+def laender() -> list[Land]:
+    return [
+        Land(ars, name)
+        for ars, name in Organisation.objects.laender().order_by("ars").values_list("ars", "name")
+    ]
+
+
+@dataclass
+class Katalogzeile:
+    """One Leistung with its derived values (list page, matrix, export)."""
+
+    leistung: Leistung
+    typ: rules.Leistungstyp
+    #: Highest Reifegrad in any Gebiet (None: nothing reported).
+    reifegrad_bund: int | None
+    flaechendeckung: Flaechendeckung
+    #: Land ARS → highest Reifegrad in the Land, its Kreise and Gemeinden.
+    reifegrad_land: dict[str, int | None]
+
+    @property
+    def reifegrad_bund_label(self) -> str:
+        return reifegrad_label(self.reifegrad_bund)
+
+
+def katalogzeilen(leistungen, user, laender_ars: list[str]) -> list[Katalogzeile]:
+    """Derived values for the given Leistungen (a page or a whole export): two queries,
+    whatever the number of rows (LeiKa-Typen, Umsetzungsstände)."""
+    leistungen = list(leistungen)
+    ids = [leistung.pk for leistung in leistungen]
+    typen: dict[int, list[str]] = defaultdict(list)
+    for leistung_id, typ in restrict(
+        LeikaLeistung.objects.filter(leistung_id__in=ids), user
+    ).values_list("leistung_id", "typ"):
+        typen[leistung_id].append(typ)
+    staende: dict[int, list[rules.Stand]] = defaultdict(list)
+    for leistung_id, ars, reifegrad in restrict(
+        Umsetzungsstand.objects.filter(leistung_id__in=ids), user
+    ).values_list("leistung_id", "gebiet__ars", "reifegrad"):
+        staende[leistung_id].append(rules.Stand(ars, reifegrad))
+    zeilen = []
+    for leistung in leistungen:
+        eigene = staende.get(leistung.pk, [])
+        zeilen.append(
+            Katalogzeile(
+                leistung=leistung,
+                typ=rules.leistungstyp(typen.get(leistung.pk, [])),
+                reifegrad_bund=max((s.reifegrad for s in eigene), default=None),
+                flaechendeckung=rules.flaechendeckung_bund(laender_ars, eigene).kategorie,
+                reifegrad_land={
+                    ars: max((s.reifegrad for s in eigene if s.ars.startswith(ars)), default=None)
+                    for ars in laender_ars
+                },
+            )
+        )
+    return zeilen
+
+
+# --- Steckbrief ------------------------------------------------------------------------
+
+
+@dataclass
+class Ergebnispunkt:
+    """One Ergebnistyp of the checklist: requirement (Abbildung 2) and delivery."""
+
+    ergebnistyp: Ergebnistyp
+    anforderung: rules.Anforderung | None
+    ergebnis: Ergebnis | None
+    erforderlich: bool
+    erfuellt: bool
+
+    @property
+    def anforderung_label(self) -> str:
+        if self.anforderung is None:
+            return str(_("noch nicht festgelegt (Leistung nicht priorisiert)"))
+        return str(self.anforderung.stufe.label)
+
+
+@dataclass
+class Landeszeile:
+    land: Land
+    stand: Umsetzungsstand | None
+    kreise_online: int
+    kreise_gesamt: int
+    gemeinden_online: int
+    gemeinden_gesamt: int
+    flaechendeckung: Flaechendeckung
+
+    @property
+    def reifegrad_label(self) -> str:
+        return reifegrad_label(self.stand.reifegrad if self.stand else None)
+
+    @property
+    def farbe(self) -> str:
+        return FARBE_KEINE_DATEN if self.stand is None else FARBEN_REIFEGRAD[self.stand.reifegrad]
+
+
+@dataclass
+class Aenderung:
+    feld: str
+    vorher: str
+    nachher: str
+
+
+@dataclass
+class Verlaufseintrag:
+    datum: dt.datetime
+    wer: str
+    objekt: str
+    art: str
+    aenderungen: list[Aenderung]
+
+
+@dataclass
+class Steckbrief:
+    leistung: Leistung
+    typ: rules.Leistungstyp
+    leika: list[LeikaLeistung]
+    ergebnisse: list[Ergebnispunkt]
+    vollstaendigkeit: rules.Vollstaendigkeit
+    laender: list[Landeszeile]
+    flaechendeckung: Flaechendeckung
+    meilensteine: list[Meilenstein]
+    referenzimplementierung: Referenzimplementierung | None
+    referenz_kriterien: list[tuple[str, bool, str]]
+    verantwortliche: list[Rollenzuweisung]
+    verlauf: list[Verlaufseintrag]
+    intern: bool
+    neubewertung_ab: dt.date | None
+    stichtag: dt.date
+
+
+#: The four criteria of a complete Referenzimplementierung (§5.1): key → (name, text).
+REFERENZ_KRITERIEN = {
+    "territorial": (
+        _("territorial"),
+        _("im umsetzenden Land live, andere Länder können nachnutzen"),
+    ),
+    "funktional": (_("funktional"), _("Reifegrad mindestens Stufe 3 im umsetzenden Land")),
+    "leistungsbreite": (
+        _("Leistungsbreite"),
+        _("deckt die relevanten LeiKa-Leistungen und Verrichtungen ab"),
+    ),
+    "nachnutzbarkeit": (
+        _("Nachnutzbarkeit"),
+        _(
+            "FIM- und OZG-Referenzinformationen veröffentlicht, fehlende Schnittstellen "
+            "und Standards initiiert"
+        ),
+    ),
+}
+
+#: Number of Verlauf entries shown (newest first).
+VERLAUF_MAX = 100
+
+
+def steckbrief(leistung: Leistung, user, stichtag: dt.date | None = None) -> Steckbrief:
+    """Everything the Steckbrief page shows, in a fixed number of queries (independent of
+    the number of Ergebnisse, Umsetzungsstände, Meilensteine and history rows)."""
+    stichtag = stichtag or timezone.localdate()
+    intern = darf(user, Aktion.LESEN_INTERN, leistung)
+    leika = list(restrict(leistung.leika_leistungen.all(), user).order_by("schluessel", "name"))
+    ergebnisse = {
+        e.ergebnistyp: e for e in restrict(Ergebnis.objects.filter(leistung=leistung), user)
+    }
+    for e in ergebnisse.values():
+        e.leistung = leistung
+    punkte = []
+    for typ in Ergebnistyp:
+        e = ergebnisse.get(typ.value)
+        anforderung = rules.ergebnis_anforderung(
+            typ.value, leistung.prioritaet, leistung.vorgehensmodell
+        )
+        ff = e.ff_erforderlich if e else None
+        status = e.status if e else Ergebnisstatus.OFFEN
+        punkte.append(
+            Ergebnispunkt(
+                ergebnistyp=typ,
+                anforderung=anforderung,
+                ergebnis=e,
+                erforderlich=rules.ergebnis_ist_erforderlich(anforderung, ff),
+                erfuellt=rules.ergebnis_ist_erfuellt(anforderung, ff, status),
+            )
+        )
+    vollstaendigkeit = rules.ergebnis_vollstaendigkeit(
+        leistung.prioritaet,
+        leistung.vorgehensmodell,
+        {t: (e.status, e.ff_erforderlich) for t, e in ergebnisse.items()},
+    )
+
+    laender_liste = laender()
+    laender_ars = [land.ars for land in laender_liste]
+    staende = list(
+        restrict(Umsetzungsstand.objects.filter(leistung=leistung).select_related("gebiet"), user)
+    )
+    regeln = [rules.Stand(s.gebiet.ars, s.reifegrad) for s in staende]
+    gesamt: Counter = Counter()
+    for ars, art in (
+        Organisation.objects.gebiete().exclude(art=OrganisationsArt.LAND).values_list("ars", "art")
+    ):
+        gesamt[(ars[:2], art)] += 1
+    landeszeilen = []
+    for land in laender_liste:
+        im_land = [s for s in staende if s.gebiet.ars.startswith(land.ars)]
+        online = [s for s in im_land if s.reifegrad >= REIFEGRAD_OZG_KONFORM]
+        landeszeilen.append(
+            Landeszeile(
+                land=land,
+                stand=next((s for s in im_land if s.gebiet.ars == land.ars), None),
+                kreise_online=sum(1 for s in online if s.gebiet.art == OrganisationsArt.KREIS),
+                kreise_gesamt=gesamt[(land.ars, OrganisationsArt.KREIS)],
+                gemeinden_online=sum(
+                    1 for s in online if s.gebiet.art == OrganisationsArt.GEMEINDE
+                ),
+                gemeinden_gesamt=gesamt[(land.ars, OrganisationsArt.GEMEINDE)],
+                flaechendeckung=rules.flaechendeckung_land(land.ars, regeln),
+            )
+        )
+
+    meilensteine = list(
+        restrict(Meilenstein.objects.filter(leistung=leistung), user).order_by("geplant", "name")
+    )
+    for m in meilensteine:
+        m.tage_verzug = m.verzug_tage(stichtag)
+
+    referenz = (
+        restrict(Referenzimplementierung.objects.filter(leistung=leistung), user)
+        .select_related("land")
+        .first()
+    )
+    kriterien = []
+    if referenz is not None:
+        stand_land = next((s for s in staende if s.gebiet_id == referenz.land_id), None)
+        referenz_erfuellt = all(
+            (e := ergebnisse.get(t)) is not None
+            and e.status in (Ergebnisstatus.GELIEFERT, Ergebnisstatus.VERZICHTET)
+            and rules.ergebnis_ist_erfuellt(e.anforderung, e.ff_erforderlich, e.status)
+            for t in (Ergebnistyp.FIM_STAMMINFORMATIONEN, Ergebnistyp.OZG_REFERENZINFORMATIONEN)
+        )
+        # Same criteria as Referenzimplementierung.kriterien(), from the rows loaded here.
+        werte = {
+            "territorial": referenz.live_im_land and referenz.nachnutzbar_fuer_andere,
+            "funktional": bool(stand_land and stand_land.reifegrad >= REIFEGRAD_OZG_KONFORM),
+            "leistungsbreite": referenz.deckt_leistungsbreite_ab,
+            "nachnutzbarkeit": referenz_erfuellt and referenz.standards_initiiert,
+        }
+        kriterien = [(name, werte[key], text) for key, (name, text) in REFERENZ_KRITERIEN.items()]
+
+    verantwortliche = list(
+        restrict(
+            Rollenzuweisung.objects.gueltig(stichtag).filter(
+                Q(leistung=leistung)
+                | Q(umsetzungsprojekt__in=leistung.umsetzungsprojekte.values("pk"))
+            ),
+            user,
+        )
+        .select_related("user", "organisation", "umsetzungsprojekt")
+        .order_by("rolle", "user__last_name")
+    )
+
+    return Steckbrief(
+        leistung=leistung,
+        typ=rules.leistungstyp(lk.typ for lk in leika),
+        leika=leika,
+        ergebnisse=punkte,
+        vollstaendigkeit=vollstaendigkeit,
+        laender=landeszeilen,
+        flaechendeckung=rules.flaechendeckung_bund(laender_ars, regeln).kategorie,
+        meilensteine=meilensteine,
+        referenzimplementierung=referenz,
+        referenz_kriterien=kriterien,
+        verantwortliche=verantwortliche,
+        verlauf=verlauf(leistung, intern=intern),
+        intern=intern,
+        neubewertung_ab=(
+            rules.depriorisierung_neubewertung_ab(leistung.depriorisierungsgrund)
+            if leistung.prioritaet == Prioritaet.DEPRIORISIERT
+            else None
+        ),
+        stichtag=stichtag,
+    )
+
+
+def _anzeige(feld, wert) -> str:
+    if wert is None or wert == "":
+        return "–"
+    if isinstance(wert, bool):
+        return str(_("ja") if wert else _("nein"))
+    if feld is not None and getattr(feld, "flatchoices", None):
+        return str(dict(feld.flatchoices).get(wert, wert))
+    if isinstance(wert, dt.date):
+        return wert.strftime("%d.%m.%Y")
+    return str(wert)
+
+
+_ART = {"+": _("angelegt"), "~": _("geändert"), "-": _("gelöscht")}
+
+
+def verlauf(leistung: Leistung, *, intern: bool) -> list[Verlaufseintrag]:
+    """History of the Leistung, its Ergebnisse and Umsetzungsstände, newest first.
+
+    Four queries: the three history tables (with their users) and the Gebiete named.
+    Records are paired with their predecessor here, not one query per record. Who made a
+    change is shown by name only to internal readers; the public reads "Redaktion".
+    """
+    quellen = [
+        (Leistung, Leistung.history.filter(id=leistung.pk)),
+        (Ergebnis, Ergebnis.history.filter(leistung_id=leistung.pk)),
+        (Umsetzungsstand, Umsetzungsstand.history.filter(leistung_id=leistung.pk)),
+    ]
+    datensaetze = []
+    for model, qs in quellen:
+        zeilen = list(qs.select_related("history_user").order_by("history_date", "history_id"))
+        vorige: dict[int, object] = {}
+        for record in zeilen:
+            datensaetze.append((model, record, vorige.get(record.id)))
+            vorige[record.id] = record
+    datensaetze.sort(key=lambda t: (t[1].history_date, t[1].history_id), reverse=True)
+    datensaetze = datensaetze[:VERLAUF_MAX]
+    gebiet_ids = {r.gebiet_id for m, r, _vorher in datensaetze if m is Umsetzungsstand}
+    gebiete = dict(Organisation.objects.filter(pk__in=gebiet_ids).values_list("pk", "name"))
+
+    eintraege = []
+    for model, record, vorher in datensaetze:
+        felder = {str(f.verbose_name): f for f in model._meta.fields}
+        if model is Leistung:
+            objekt = str(_("Leistung"))
+        elif model is Ergebnis:
+            objekt = f"{_('Ergebnis')} {Ergebnistyp(record.ergebnistyp).label}"
+        else:
+            objekt = f"{_('Umsetzungsstand')} {gebiete.get(record.gebiet_id, '')}".strip()
+        aenderungen_ = [
+            Aenderung(name, _anzeige(felder.get(name), alt), _anzeige(felder.get(name), neu))
+            for name, alt, neu in aenderungen(record, vorher)
+            if name not in ("geändert", "geaendert")
+        ]
+        if intern:
+            person = record.history_user
+            wer = (person.get_full_name() or person.get_username()) if person else _("System")
+        else:
+            wer = _("Redaktion")
+        eintraege.append(
+            Verlaufseintrag(
+                datum=record.history_date,
+                wer=wer,
+                objekt=objekt,
+                art=_ART.get(record.history_type, record.history_type),
+                aenderungen=aenderungen_,
+            )
+        )
+    return eintraege

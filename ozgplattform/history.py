@@ -48,9 +48,17 @@ def als_benutzer(user=None):
             HistoricalRecords.context.request = vorher
 
 
-def aenderungen(record) -> list[tuple[str, object, object]]:
-    """(field verbose name, before, after) for one history record against its predecessor."""
-    vorher = record.prev_record
+_UNBEKANNT = object()
+
+
+def aenderungen(record, vorher=_UNBEKANNT) -> list[tuple[str, object, object]]:
+    """(field verbose name, before, after) for one history record against its predecessor.
+
+    ``vorher``: the predecessor if the caller already has it (a page listing many
+    records pairs them itself instead of one query per record); ``None`` = first record.
+    """
+    if vorher is _UNBEKANNT:
+        vorher = record.prev_record
     if vorher is None:
         return []
     delta = record.diff_against(vorher)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("ozgplattform.api.urls")),
     path("themenfelder/", include("themenfelder.urls")),
+    path("leistungen/", include("leistungen.urls")),
     path("", include("ozgplattform.urls_seiten")),
 ]
 
