@@ -1,0 +1,1103 @@
+"""The permission matrix: every Rolle × every write action × {in scope, out of scope},
+plus anonymous visitors, on every channel that writes.
+
+How it is built
+---------------
+* ``ERWARTUNG`` is written out by hand from the roles issue (what each role may do), not
+  computed from ``ozgplattform/rechte.py``: a change to the role table that contradicts
+  the issue makes a cell fail. Two characters per cell: in scope / out of scope, ``+``
+  allowed, ``-`` refused.
+* ``AKTIONEN`` lists every write the services offer to non-system users. Each action
+  knows its target in the fixed world (``ziel(welt, bereich)``), how to tell that the
+  change reached the database (``wirksam(ziel)``), and one adapter per channel
+  (``kanaele["service"](user, ziel)``).
+* ``KANAELE`` says how a channel reports success and refusal. Only ``service`` exists so
+  far. **Adding a channel** (e.g. the API): add a ``Kanal`` to ``KANAELE`` (``api``:
+  success = 200/201/204, refusal = 401/403/404 and the database unchanged) and one
+  adapter per action in ``ADAPTER["api"]`` (``{action name: ausfuehren(user, ziel)}``,
+  returning the response); ``test_jede_aktion_hat_jeden_kanal`` fails until every action
+  has one. A write the channel deliberately does not offer gets ``KeinWeg("reason")``
+  and is reported as skipped, never silently dropped.
+* Coverage guards fail when a Rolle, an action or a public service function is added
+  without a row/column here.
+
+The fixed world is built once per module inside an outer transaction; every test runs
+in a savepoint that pytest-django rolls back, and reloads users and objects from the
+database, so no test sees another's changes or cached permissions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from guardian.models import UserObjectPermission
+
+import anforderungen.services
+import leistungen.services
+import marktplatz.services
+import ozgplattform.services
+import themenfelder.services
+from anforderungen.choices import Anforderungsart, Anforderungsstatus, Hemmnisart
+from anforderungen.models import Anforderung
+from anforderungen.services import anforderung_einreichen, anforderung_entscheiden
+from leistungen.choices import (
+    Depriorisierungsentscheidung,
+    Depriorisierungsgrund,
+    Ergebnisstatus,
+    Ergebnistyp,
+    Nachnutzungsmodell,
+    Prioritaet,
+)
+from leistungen.models import (
+    Ergebnis,
+    LeikaLeistung,
+    Leistung,
+    Meilenstein,
+    Referenzimplementierung,
+    Umsetzungsprojekt,
+    Umsetzungsstand,
+)
+from leistungen.services import (
+    depriorisierung_entscheiden,
+    depriorisierung_vorschlagen,
+    ergebnis_setzen,
+    leika_leistung_aendern,
+    leika_leistung_anlegen,
+    leika_leistungen_anlegen,
+    leistung_aendern,
+    leistung_anlegen,
+    leistungen_anlegen,
+    meilenstein_aendern,
+    meilenstein_anlegen,
+    referenzimplementierung_setzen,
+    umsetzungsprojekt_aendern,
+    umsetzungsprojekt_anlegen,
+    umsetzungsstand_melden,
+)
+from marktplatz.choices import Angebotsstatus, Nachnutzungsstatus
+from marktplatz.models import Nachnutzung, Nachnutzungsangebot
+from marktplatz.services import (
+    nachnutzung_erklaeren,
+    nachnutzungsangebot_aendern,
+    nachnutzungsangebot_anlegen,
+)
+from ozgplattform.choices import OrganisationsArt, Rolle
+from ozgplattform.models import Organisation, Rollenzuweisung
+from ozgplattform.rechte import ROLLEN
+from ozgplattform.services import (
+    organisation_aendern,
+    organisation_anlegen,
+    rollenzuweisung_aendern,
+    rollenzuweisung_anlegen,
+    rollenzuweisung_beenden,
+    rollenzuweisung_loeschen,
+)
+from ozgplattform.testing import factories as f
+from themenfelder.choices import Phase
+from themenfelder.models import Lebenslage, Nutzerreise, Persona, Themenfeld
+from themenfelder.services import (
+    lebenslage_aendern,
+    lebenslage_anlegen,
+    nutzerreise_anlegen,
+    persona_anlegen,
+    themenfeld_aendern,
+    themenfeld_anlegen,
+)
+
+User = get_user_model()
+
+IM = "im_bereich"
+AUSSERHALB = "ausserhalb"
+BEREICHE = (IM, AUSSERHALB)
+ANONYM = "anonym"
+NEU = "Geändert durch die Rechtematrix"
+
+# ======================================================================================
+# The expectation, from the issue text (not from rechte.py)
+# ======================================================================================
+
+#: Column abbreviations of ERWARTUNG.
+SPALTEN: dict[str, str] = {
+    "PM": Rolle.PROGRAMMMANAGEMENT,
+    "FF": Rolle.FEDERFUEHRER,
+    "UK": Rolle.UMSETZUNGSKOORDINATOR,
+    "LV": Rolle.LEISTUNGSVERANTWORTLICHER,
+    "KO": Rolle.OZG_KOORDINATOR,
+    "RA": Rolle.RESSORTANSPRECHPARTNER,
+    "NN": Rolle.LV_NACHNUTZENDES_LAND,
+    "LE": Rolle.LESER,
+    "AN": ANONYM,
+}
+
+# PM Programmmanagement: everything, including the final decision on a depriorisation
+#    and on Anforderungen (and the roles themselves).
+# FF Federführer: the Themenfeld and every Leistung, Ergebnis, Meilenstein and
+#    Umsetzungsprojekt in it; propose a depriorisation. Themenfeldplanung (Personas,
+#    Nutzerreisen) is Themenfeld data. Not: Leistung's Themenfeld, new Leistungen
+#    (catalogue), the Themenfeld's Federführung, Lebenslagen (catalogue structure).
+# UK Umsetzungskoordinator: Leistungen, Ergebnisse, Meilensteine of their projects (not
+#    the project itself, not the Priorität).
+# LV Leistungsverantwortlicher: their Leistung, its Ergebnisse and Meilensteine (not its
+#    Themenfeld, Priorität, depriorisation).
+# KO OZG-Koordinator: Umsetzungsstand of their Land and its Kreise and Gemeinden;
+#    their Land's Nachnutzung.
+# RA Ressortansprechpartner: Änderungsanfragen for their Ressort's Leistungen.
+# NN LV im nachnutzenden Land (domain.md §Rollen: brings the reusing Land's requirements
+#    in early): Änderungsanfragen for their Leistung.
+# LE registered reader, AN anonymous: no write at all.
+# Digitalisierungshemmnisse are reported by those working on the Leistung/Themenfeld
+# (domain.md §Ergebnistypen: they surface from the OZG-Referenzinformationen).
+ERWARTUNG_TABELLE = """
+aktion                                PM  FF  UK  LV  KO  RA  NN  LE  AN
+themenfeld.anlegen                    ++  --  --  --  --  --  --  --  --
+themenfeld.phase                      ++  +-  --  --  --  --  --  --  --
+themenfeld.federfuehrung              ++  --  --  --  --  --  --  --  --
+lebenslage.anlegen                    ++  --  --  --  --  --  --  --  --
+lebenslage.bearbeiten                 ++  --  --  --  --  --  --  --  --
+persona.anlegen                       ++  +-  --  --  --  --  --  --  --
+nutzerreise.anlegen                   ++  +-  --  --  --  --  --  --  --
+leistung.anlegen                      ++  --  --  --  --  --  --  --  --
+leistung.massenanlage                 ++  --  --  --  --  --  --  --  --
+leistung.steckbrief                   ++  +-  +-  +-  --  --  --  --  --
+leistung.prioritaet                   ++  +-  --  --  --  --  --  --  --
+leistung.themenfeld                   ++  --  --  --  --  --  --  --  --
+depriorisierung.vorschlagen           ++  +-  --  --  --  --  --  --  --
+depriorisierung.entscheiden           ++  --  --  --  --  --  --  --  --
+leika.anlegen                         ++  --  --  --  --  --  --  --  --
+leika.bearbeiten                      ++  --  --  --  --  --  --  --  --
+leika.massenanlage                    ++  --  --  --  --  --  --  --  --
+referenzimplementierung.setzen        ++  +-  +-  +-  --  --  --  --  --
+ergebnis.anlegen                      ++  +-  +-  +-  --  --  --  --  --
+ergebnis.bearbeiten                   ++  +-  +-  +-  --  --  --  --  --
+meilenstein.anlegen                   ++  +-  +-  +-  --  --  --  --  --
+meilenstein.anlegen_themenfeld        ++  +-  --  --  --  --  --  --  --
+meilenstein.bearbeiten                ++  +-  +-  +-  --  --  --  --  --
+meilenstein.bearbeiten_themenfeld     ++  +-  --  --  --  --  --  --  --
+meilenstein.leistung_wechseln         ++  +-  +-  +-  --  --  --  --  --
+umsetzungsprojekt.anlegen             ++  +-  --  --  --  --  --  --  --
+umsetzungsprojekt.bearbeiten          ++  +-  --  --  --  --  --  --  --
+umsetzungsprojekt.leistung_aufnehmen  ++  +-  --  --  --  --  --  --  --
+umsetzungsstand.land                  ++  --  --  --  +-  --  --  --  --
+umsetzungsstand.kreis                 ++  --  --  --  +-  --  --  --  --
+umsetzungsstand.gemeinde              ++  --  --  --  +-  --  --  --  --
+nachnutzung.erklaeren                 ++  --  --  --  +-  --  --  --  --
+nachnutzungsangebot.anlegen           ++  --  --  --  --  --  --  --  --
+nachnutzungsangebot.bearbeiten        ++  --  --  --  --  --  --  --  --
+anforderung.aenderungsanfrage         ++  --  --  --  --  +-  +-  --  --
+anforderung.hemmnis                   ++  +-  +-  +-  --  --  --  --  --
+anforderung.hemmnis_themenfeld        ++  +-  --  --  --  --  --  --  --
+anforderung.entscheiden               ++  --  --  --  --  --  --  --  --
+organisation.anlegen                  ++  --  --  --  --  --  --  --  --
+organisation.bearbeiten               ++  --  --  --  --  --  --  --  --
+rollenzuweisung.anlegen               ++  --  --  --  --  --  --  --  --
+rollenzuweisung.aendern               ++  --  --  --  --  --  --  --  --
+rollenzuweisung.beenden               ++  --  --  --  --  --  --  --  --
+rollenzuweisung.loeschen              ++  --  --  --  --  --  --  --  --
+"""
+
+
+def _tabelle_lesen(text: str) -> dict[tuple[str, str], dict[str, bool]]:
+    """{(action, role or "anonym"): {IM: bool, AUSSERHALB: bool}}."""
+    zeilen = [z.split() for z in text.strip().splitlines()]
+    kopf, *daten = zeilen
+    assert kopf[0] == "aktion", kopf
+    spalten = [SPALTEN[k] for k in kopf[1:]]
+    tabelle = {}
+    for aktion, *zellen in daten:
+        assert len(zellen) == len(spalten), f"{aktion}: {len(zellen)} Zellen"
+        for spalte, zelle in zip(spalten, zellen, strict=True):
+            assert len(zelle) == 2 and set(zelle) <= {"+", "-"}, f"{aktion}/{spalte}: {zelle}"
+            assert (aktion, spalte) not in tabelle, f"doppelt: {aktion}"
+            tabelle[aktion, spalte] = {IM: zelle[0] == "+", AUSSERHALB: zelle[1] == "+"}
+    return tabelle
+
+
+ERWARTUNG = _tabelle_lesen(ERWARTUNG_TABELLE)
+ROLLEN_SPALTEN = [*Rolle.values, ANONYM]
+
+
+# ======================================================================================
+# Channels and actions
+# ======================================================================================
+
+
+@dataclass(frozen=True)
+class KeinWeg:
+    """Marks a write a channel deliberately does not offer (reported as a skip)."""
+
+    grund: str
+
+
+@dataclass(frozen=True)
+class Kanal:
+    name: str
+    #: Run the adapter; it must succeed.
+    erlaubt: Callable[[Callable, Any, Any], None]
+    #: Run the adapter; it must be refused (the test checks the database afterwards).
+    verweigert: Callable[[Callable, Any, Any], None]
+
+
+def _service_erlaubt(ausfuehren, user, ziel) -> None:
+    ausfuehren(user, ziel)
+
+
+def _service_verweigert(ausfuehren, user, ziel) -> None:
+    with pytest.raises(PermissionDenied):
+        ausfuehren(user, ziel)
+
+
+KANAELE: dict[str, Kanal] = {
+    "service": Kanal("service", _service_erlaubt, _service_verweigert),
+}
+
+
+@dataclass(frozen=True)
+class Schreibaktion:
+    name: str
+    #: The target in the world: ``ziel(welt, IM | AUSSERHALB)``, loaded fresh.
+    ziel: Callable[[SimpleNamespace, str], Any]
+    #: Whether the change is in the database.
+    wirksam: Callable[[Any], bool]
+    #: channel name → ``ausfuehren(user, ziel)``.
+    kanaele: dict[str, Callable[[Any, Any], Any] | KeinWeg]
+    #: Service functions this action exercises (for the coverage guard).
+    services: tuple[Callable, ...] = field(default_factory=tuple)
+
+
+def _je(welt, bereich: str, name: str, model):
+    """Fresh instance of the world object ``name`` + ``_im``/``_aus``."""
+    pk = getattr(welt, f"{name}_{'im' if bereich == IM else 'aus'}")
+    return model.objects.get(pk=pk)
+
+
+def _frisch(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
+def _frei(model, feld: str, kandidaten):
+    """The first candidate value of a unique field not yet taken (factory sequences may
+    have reached any number by the time this module runs in the full suite)."""
+    kandidaten = list(kandidaten)
+    belegt = set(model.objects.filter(**{f"{feld}__in": kandidaten}).values_list(feld, flat=True))
+    return next(k for k in kandidaten if k not in belegt)
+
+
+_LEIKA_FREI = [f"{99_999_999_999_900 + i:014d}" for i in range(99)]
+
+
+def _ns(**kw) -> SimpleNamespace:
+    return SimpleNamespace(**kw)
+
+
+GEPLANT = dt.date(2021, 3, 31)
+ERREICHT = dt.date(2021, 1, 15)
+
+
+def _aktionen() -> list[Schreibaktion]:
+    A: list[Schreibaktion] = []
+
+    def aktion(name, ziel, wirksam, service, *services):
+        A.append(Schreibaktion(name, ziel, wirksam, {"service": service}, services))
+
+    # --- Themenfelder -----------------------------------------------------------------
+    aktion(
+        "themenfeld.anlegen",
+        lambda w, b: {
+            "nummer": _frei(Themenfeld, "nummer", range(900, 1000)),
+            "name": f"Matrix-Themenfeld {b}",
+            "federfuehrendes_ressort": _je(w, b, "ressort", Organisation),
+        },
+        lambda z: Themenfeld.objects.filter(nummer=z["nummer"]).exists(),
+        lambda user, z: themenfeld_anlegen(user=user, **z),
+        themenfeld_anlegen,
+    )
+    aktion(
+        "themenfeld.phase",
+        lambda w, b: _je(w, b, "themenfeld", Themenfeld),
+        lambda tf: _frisch(tf).phase == Phase.KONZEPTION,
+        lambda user, tf: themenfeld_aendern(themenfeld=tf, user=user, phase=Phase.KONZEPTION),
+        themenfeld_aendern,
+    )
+    aktion(
+        "themenfeld.federfuehrung",
+        lambda w, b: _ns(
+            themenfeld=_je(w, b, "themenfeld", Themenfeld),
+            ressort=_je(w, AUSSERHALB if b == IM else IM, "ressort", Organisation),
+        ),
+        lambda z: _frisch(z.themenfeld).federfuehrendes_ressort_id == z.ressort.pk,
+        lambda user, z: themenfeld_aendern(
+            themenfeld=z.themenfeld, user=user, federfuehrendes_ressort=z.ressort
+        ),
+        themenfeld_aendern,
+    )
+    aktion(
+        "lebenslage.anlegen",
+        lambda w, b: {
+            "name": "Matrix-Lebenslage",
+            "themenfeld": _je(w, b, "themenfeld", Themenfeld),
+        },
+        lambda z: Lebenslage.objects.filter(name=z["name"], themenfeld=z["themenfeld"]).exists(),
+        lambda user, z: lebenslage_anlegen(user=user, **z),
+        lebenslage_anlegen,
+    )
+    aktion(
+        "lebenslage.bearbeiten",
+        lambda w, b: _je(w, b, "lebenslage", Lebenslage),
+        lambda ll: _frisch(ll).name == NEU,
+        lambda user, ll: lebenslage_aendern(lebenslage=ll, user=user, name=NEU),
+        lebenslage_aendern,
+    )
+    aktion(
+        "persona.anlegen",
+        lambda w, b: {"name": "Matrix-Persona", "themenfeld": _je(w, b, "themenfeld", Themenfeld)},
+        lambda z: Persona.objects.filter(name=z["name"], themenfeld=z["themenfeld"]).exists(),
+        lambda user, z: persona_anlegen(user=user, **z),
+        persona_anlegen,
+    )
+    aktion(
+        "nutzerreise.anlegen",
+        lambda w, b: {
+            "name": "Matrix-Nutzerreise",
+            "themenfeld": _je(w, b, "themenfeld", Themenfeld),
+        },
+        lambda z: Nutzerreise.objects.filter(name=z["name"], themenfeld=z["themenfeld"]).exists(),
+        lambda user, z: nutzerreise_anlegen(user=user, **z),
+        nutzerreise_anlegen,
+    )
+
+    # --- Leistungen -------------------------------------------------------------------
+    aktion(
+        "leistung.anlegen",
+        lambda w, b: {
+            "ozg_id": _frei(Leistung, "ozg_id", range(99_900, 99_999)),
+            "name": "Matrix-Leistung",
+            "themenfeld": _je(w, b, "themenfeld", Themenfeld),
+        },
+        lambda z: Leistung.objects.filter(ozg_id=z["ozg_id"]).exists(),
+        lambda user, z: leistung_anlegen(user=user, **z),
+        leistung_anlegen,
+    )
+
+    def _massenanlage(user, z):
+        ergebnis = leistungen_anlegen([z], user=user)
+        assert isinstance(ergebnis[0], Leistung), ergebnis
+
+    aktion(
+        "leistung.massenanlage",
+        lambda w, b: {
+            "ozg_id": _frei(Leistung, "ozg_id", range(99_900, 99_999)),
+            "name": "Matrix-Leistung (Import)",
+            "themenfeld_id": getattr(w, f"themenfeld_{'im' if b == IM else 'aus'}"),
+        },
+        lambda z: Leistung.objects.filter(ozg_id=z["ozg_id"]).exists(),
+        _massenanlage,
+        leistungen_anlegen,
+    )
+    aktion(
+        "leistung.steckbrief",
+        lambda w, b: _je(w, b, "leistung", Leistung),
+        lambda le: _frisch(le).steckbrief == NEU,
+        lambda user, le: leistung_aendern(leistung=le, user=user, steckbrief=NEU),
+        leistung_aendern,
+    )
+    aktion(
+        "leistung.prioritaet",
+        lambda w, b: _je(w, b, "leistung", Leistung),
+        lambda le: _frisch(le).prioritaet == Prioritaet.PRIO_3,
+        lambda user, le: leistung_aendern(leistung=le, user=user, prioritaet=Prioritaet.PRIO_3),
+        leistung_aendern,
+    )
+    aktion(
+        "leistung.themenfeld",
+        lambda w, b: _ns(
+            leistung=_je(w, b, "leistung", Leistung),
+            themenfeld=_je(w, AUSSERHALB if b == IM else IM, "themenfeld", Themenfeld),
+        ),
+        lambda z: _frisch(z.leistung).themenfeld_id == z.themenfeld.pk,
+        lambda user, z: leistung_aendern(leistung=z.leistung, user=user, themenfeld=z.themenfeld),
+        leistung_aendern,
+    )
+    aktion(
+        "depriorisierung.vorschlagen",
+        lambda w, b: _je(w, b, "leistung", Leistung),
+        lambda le: (
+            (le := _frisch(le)).prioritaet == Prioritaet.DEPRIORISIERT
+            and le.depriorisierung_entscheidung == Depriorisierungsentscheidung.VORGESCHLAGEN
+        ),
+        lambda user, le: depriorisierung_vorschlagen(
+            leistung=le,
+            user=user,
+            depriorisierungsgrund=Depriorisierungsgrund.RECHTLICH,
+            begruendung="Schriftform vorgeschrieben.",
+        ),
+        depriorisierung_vorschlagen,
+    )
+    aktion(
+        "depriorisierung.entscheiden",
+        lambda w, b: _je(w, b, "leistung_dep", Leistung),
+        lambda le: (
+            _frisch(le).depriorisierung_entscheidung == Depriorisierungsentscheidung.BESTAETIGT
+        ),
+        lambda user, le: depriorisierung_entscheiden(leistung=le, user=user, bestaetigt=True),
+        depriorisierung_entscheiden,
+    )
+    aktion(
+        "leika.anlegen",
+        lambda w, b: {
+            "schluessel": _frei(LeikaLeistung, "schluessel", _LEIKA_FREI),
+            "name": "Matrix-LeiKa",
+            "typ": "1",
+            "leistung": _je(w, b, "leistung", Leistung),
+        },
+        lambda z: LeikaLeistung.objects.filter(schluessel=z["schluessel"]).exists(),
+        lambda user, z: leika_leistung_anlegen(user=user, **z),
+        leika_leistung_anlegen,
+    )
+    aktion(
+        "leika.bearbeiten",
+        lambda w, b: _je(w, b, "leika", LeikaLeistung),
+        lambda lk: _frisch(lk).name == NEU,
+        lambda user, lk: leika_leistung_aendern(leika_leistung=lk, user=user, name=NEU),
+        leika_leistung_aendern,
+    )
+
+    def _leika_massenanlage(user, z):
+        ergebnis = leika_leistungen_anlegen([z], user=user)
+        assert isinstance(ergebnis[0], LeikaLeistung), ergebnis
+
+    aktion(
+        "leika.massenanlage",
+        lambda w, b: {
+            "schluessel": _frei(LeikaLeistung, "schluessel", _LEIKA_FREI),
+            "name": "Matrix-LeiKa (Import)",
+            "leistung_id": getattr(w, f"leistung_{'im' if b == IM else 'aus'}"),
+        },
+        lambda z: LeikaLeistung.objects.filter(schluessel=z["schluessel"]).exists(),
+        _leika_massenanlage,
+        leika_leistungen_anlegen,
+    )
+    aktion(
+        "referenzimplementierung.setzen",
+        lambda w, b: _ns(
+            leistung=_je(w, b, "leistung", Leistung), land=_je(w, b, "land", Organisation)
+        ),
+        lambda z: Referenzimplementierung.objects.filter(leistung=z.leistung).exists(),
+        lambda user, z: referenzimplementierung_setzen(
+            leistung=z.leistung, user=user, land=z.land, url="https://referenz.example.org/"
+        ),
+        referenzimplementierung_setzen,
+    )
+
+    # --- Ergebnisse, Meilensteine, Umsetzungsprojekte ---------------------------------
+    aktion(
+        "ergebnis.anlegen",
+        lambda w, b: _je(w, b, "leistung", Leistung),
+        lambda le: Ergebnis.objects.filter(
+            leistung=le, ergebnistyp=Ergebnistyp.KLICK_PROTOTYP
+        ).exists(),
+        lambda user, le: ergebnis_setzen(
+            leistung=le,
+            ergebnistyp=Ergebnistyp.KLICK_PROTOTYP,
+            user=user,
+            status=Ergebnisstatus.IN_ARBEIT,
+        ),
+        ergebnis_setzen,
+    )
+    aktion(
+        "ergebnis.bearbeiten",
+        lambda w, b: _je(w, b, "ergebnis", Ergebnis),
+        lambda e: _frisch(e).status == Ergebnisstatus.IN_ARBEIT,
+        lambda user, e: ergebnis_setzen(
+            leistung=e.leistung,
+            ergebnistyp=e.ergebnistyp,
+            user=user,
+            status=Ergebnisstatus.IN_ARBEIT,
+        ),
+        ergebnis_setzen,
+    )
+
+    def _meilenstein_daten(w, b, mit_leistung: bool) -> dict:
+        leistung = _je(w, b, "leistung", Leistung) if mit_leistung else None
+        return {
+            "themenfeld": _je(w, b, "themenfeld", Themenfeld),
+            "leistung": leistung,
+            "phase": Phase.KONZEPTION,
+            "name": f"Matrix-Meilenstein {b} {mit_leistung}",
+            "geplant": GEPLANT,
+        }
+
+    aktion(
+        "meilenstein.anlegen",
+        lambda w, b: _meilenstein_daten(w, b, mit_leistung=True),
+        lambda z: Meilenstein.objects.filter(name=z["name"]).exists(),
+        lambda user, z: meilenstein_anlegen(user=user, **z),
+        meilenstein_anlegen,
+    )
+    aktion(
+        "meilenstein.anlegen_themenfeld",
+        lambda w, b: _meilenstein_daten(w, b, mit_leistung=False),
+        lambda z: Meilenstein.objects.filter(name=z["name"]).exists(),
+        lambda user, z: meilenstein_anlegen(user=user, **z),
+        meilenstein_anlegen,
+    )
+    aktion(
+        "meilenstein.bearbeiten",
+        lambda w, b: _je(w, b, "meilenstein", Meilenstein),
+        lambda m: _frisch(m).erreicht == ERREICHT,
+        lambda user, m: meilenstein_aendern(meilenstein=m, user=user, erreicht=ERREICHT),
+        meilenstein_aendern,
+    )
+    aktion(
+        "meilenstein.bearbeiten_themenfeld",
+        lambda w, b: _je(w, b, "meilenstein_tf", Meilenstein),
+        lambda m: _frisch(m).erreicht == ERREICHT,
+        lambda user, m: meilenstein_aendern(meilenstein=m, user=user, erreicht=ERREICHT),
+        meilenstein_aendern,
+    )
+    aktion(
+        "meilenstein.leistung_wechseln",
+        # Move the in-scope Meilenstein to another Leistung inside / outside the scope.
+        lambda w, b: _ns(
+            meilenstein=Meilenstein.objects.get(pk=w.meilenstein_im),
+            leistung=_je(w, b, "leistung_dep", Leistung),
+            themenfeld=_je(w, b, "themenfeld", Themenfeld),
+        ),
+        lambda z: _frisch(z.meilenstein).leistung_id == z.leistung.pk,
+        lambda user, z: meilenstein_aendern(
+            meilenstein=z.meilenstein, user=user, leistung=z.leistung, themenfeld=z.themenfeld
+        ),
+        meilenstein_aendern,
+    )
+    aktion(
+        "umsetzungsprojekt.anlegen",
+        lambda w, b: {
+            "name": "Matrix-Projekt",
+            "themenfeld": _je(w, b, "themenfeld", Themenfeld),
+            "leistungen": [_je(w, b, "leistung", Leistung)],
+        },
+        lambda z: Umsetzungsprojekt.objects.filter(
+            name=z["name"], themenfeld=z["themenfeld"], leistungen__in=z["leistungen"]
+        ).exists(),
+        lambda user, z: umsetzungsprojekt_anlegen(user=user, **z),
+        umsetzungsprojekt_anlegen,
+    )
+    aktion(
+        "umsetzungsprojekt.leistung_aufnehmen",
+        # Add a Leistung inside / outside the scope to the in-scope project.
+        lambda w, b: _ns(
+            projekt=Umsetzungsprojekt.objects.get(pk=w.projekt_im),
+            leistung=_je(w, b, "leistung_frei", Leistung),
+        ),
+        lambda z: z.projekt.leistungen.filter(pk=z.leistung.pk).exists(),
+        lambda user, z: umsetzungsprojekt_aendern(
+            projekt=z.projekt, user=user, leistungen=[*z.projekt.leistungen.all(), z.leistung]
+        ),
+        umsetzungsprojekt_aendern,
+    )
+    aktion(
+        "umsetzungsprojekt.bearbeiten",
+        lambda w, b: _je(w, b, "projekt", Umsetzungsprojekt),
+        lambda p: _frisch(p).beschreibung == NEU,
+        lambda user, p: umsetzungsprojekt_aendern(projekt=p, user=user, beschreibung=NEU),
+        umsetzungsprojekt_aendern,
+    )
+
+    # --- Umsetzungsstand and Marktplatz -----------------------------------------------
+    for ebene in ("land", "kreis", "gemeinde"):
+        aktion(
+            f"umsetzungsstand.{ebene}",
+            lambda w, b, ebene=ebene: _ns(
+                leistung=_je(w, b, "leistung", Leistung), gebiet=_je(w, b, ebene, Organisation)
+            ),
+            lambda z: Umsetzungsstand.objects.filter(
+                leistung=z.leistung, gebiet=z.gebiet, reifegrad=3
+            ).exists(),
+            lambda user, z: umsetzungsstand_melden(
+                leistung=z.leistung, gebiet=z.gebiet, reifegrad=3, user=user
+            ),
+            umsetzungsstand_melden,
+        )
+    aktion(
+        "nachnutzung.erklaeren",
+        lambda w, b: _ns(
+            angebot=Nachnutzungsangebot.objects.get(pk=w.angebot_im),
+            land=_je(w, b, "land", Organisation),
+        ),
+        lambda z: Nachnutzung.objects.filter(angebot=z.angebot, land=z.land).exists(),
+        lambda user, z: nachnutzung_erklaeren(
+            angebot=z.angebot, land=z.land, user=user, status=Nachnutzungsstatus.VEREINBART
+        ),
+        nachnutzung_erklaeren,
+    )
+    aktion(
+        "nachnutzungsangebot.anlegen",
+        lambda w, b: {
+            "leistung": _je(w, b, "leistung", Leistung),
+            "anbieter": _je(w, b, "land", Organisation),
+            "titel": "Matrix-Angebot",
+            "nachnutzungsmodell": Nachnutzungsmodell.EFA,
+            "status": Angebotsstatus.PARTNER_GESUCHT,
+        },
+        lambda z: Nachnutzungsangebot.objects.filter(titel=z["titel"]).exists(),
+        lambda user, z: nachnutzungsangebot_anlegen(user=user, **z),
+        nachnutzungsangebot_anlegen,
+    )
+    aktion(
+        "nachnutzungsangebot.bearbeiten",
+        lambda w, b: _je(w, b, "angebot", Nachnutzungsangebot),
+        lambda a: _frisch(a).titel == NEU,
+        lambda user, a: nachnutzungsangebot_aendern(angebot=a, user=user, titel=NEU),
+        nachnutzungsangebot_aendern,
+    )
+
+    # --- Anforderungsmanagement -------------------------------------------------------
+    def _anforderung(w, b, art, mit_leistung=True, **extra):
+        leistung = _je(w, b, "leistung", Leistung) if mit_leistung else None
+        return {
+            "art": art,
+            "titel": f"Matrix-Anforderung {art} {mit_leistung}",
+            "beschreibung": "Bitte prüfen.",
+            "leistung": leistung,
+            "themenfeld": _je(w, b, "themenfeld", Themenfeld),
+            **extra,
+        }
+
+    aktion(
+        "anforderung.aenderungsanfrage",
+        lambda w, b: _anforderung(w, b, Anforderungsart.AENDERUNGSANFRAGE),
+        lambda z: Anforderung.objects.filter(titel=z["titel"]).exists(),
+        lambda user, z: anforderung_einreichen(user=user, **z),
+        anforderung_einreichen,
+    )
+    aktion(
+        "anforderung.hemmnis",
+        lambda w, b: _anforderung(
+            w, b, Anforderungsart.DIGITALISIERUNGSHEMMNIS, hemmnisart=Hemmnisart.RECHTLICH
+        ),
+        lambda z: Anforderung.objects.filter(titel=z["titel"]).exists(),
+        lambda user, z: anforderung_einreichen(user=user, **z),
+        anforderung_einreichen,
+    )
+    aktion(
+        "anforderung.hemmnis_themenfeld",
+        lambda w, b: _anforderung(
+            w,
+            b,
+            Anforderungsart.DIGITALISIERUNGSHEMMNIS,
+            mit_leistung=False,
+            hemmnisart=Hemmnisart.TECHNISCH,
+        ),
+        lambda z: Anforderung.objects.filter(titel=z["titel"]).exists(),
+        lambda user, z: anforderung_einreichen(user=user, **z),
+        anforderung_einreichen,
+    )
+    aktion(
+        "anforderung.entscheiden",
+        lambda w, b: _je(w, b, "anforderung", Anforderung),
+        lambda a: _frisch(a).status == Anforderungsstatus.ANGENOMMEN,
+        lambda user, a: anforderung_entscheiden(
+            anforderung=a,
+            status=Anforderungsstatus.ANGENOMMEN,
+            begruendung="Wird umgesetzt.",
+            user=user,
+        ),
+        anforderung_entscheiden,
+    )
+
+    # --- Organisationen and Rollen ----------------------------------------------------
+    aktion(
+        "organisation.anlegen",
+        lambda w, b: {
+            "name": "Matrix-Kreis",
+            "art": OrganisationsArt.KREIS,
+            "parent": (land := _je(w, b, "land", Organisation)),
+            "ars": _frei(Organisation, "ars", (f"{land.ars}{i:03d}" for i in range(999, 0, -1))),
+        },
+        lambda z: Organisation.objects.filter(ars=z["ars"]).exists(),
+        lambda user, z: organisation_anlegen(user=user, **z),
+        organisation_anlegen,
+    )
+    aktion(
+        "organisation.bearbeiten",
+        lambda w, b: _je(w, b, "land", Organisation),
+        lambda o: _frisch(o).website == "https://matrix.example.org/",
+        lambda user, o: organisation_aendern(
+            organisation=o, user=user, website="https://matrix.example.org/"
+        ),
+        organisation_aendern,
+    )
+    aktion(
+        "rollenzuweisung.anlegen",
+        lambda w, b: _ns(
+            benutzer=User.objects.get(pk=w.neuling),
+            leistung=_je(w, b, "leistung", Leistung),
+        ),
+        lambda z: _grant_auf(z.benutzer, z.leistung),
+        lambda user, z: rollenzuweisung_anlegen(
+            benutzer=z.benutzer,
+            rolle=Rolle.LEISTUNGSVERANTWORTLICHER,
+            user=user,
+            leistung=z.leistung,
+        ),
+        rollenzuweisung_anlegen,
+    )
+    aktion(
+        "rollenzuweisung.aendern",
+        lambda w, b: _je(w, b, "zuweisung", Rollenzuweisung),
+        lambda zw: _frisch(zw).funktion == NEU,
+        lambda user, zw: rollenzuweisung_aendern(zuweisung=zw, user=user, funktion=NEU),
+        rollenzuweisung_aendern,
+    )
+    aktion(
+        "rollenzuweisung.beenden",
+        lambda w, b: _je(w, b, "zuweisung", Rollenzuweisung),
+        lambda zw: _frisch(zw).gueltig_bis is not None and not _grant_auf(zw.user, zw.leistung),
+        lambda user, zw: rollenzuweisung_beenden(zuweisung=zw, user=user),
+        rollenzuweisung_beenden,
+    )
+    aktion(
+        "rollenzuweisung.loeschen",
+        lambda w, b: _je(w, b, "zuweisung", Rollenzuweisung),
+        lambda zw: (
+            not Rollenzuweisung.objects.filter(pk=zw.pk).exists()
+            and not _grant_auf(zw.user, zw.leistung)
+        ),
+        lambda user, zw: rollenzuweisung_loeschen(zuweisung=zw, user=user),
+        rollenzuweisung_loeschen,
+    )
+    return A
+
+
+def _grant_auf(benutzer, obj) -> bool:
+    """Whether ``benutzer`` holds any guardian grant on ``obj``."""
+    return UserObjectPermission.objects.filter(
+        user=benutzer,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_pk=str(obj.pk),
+    ).exists()
+
+
+#: Adapters of every channel but "service", per channel and action name, e.g.
+#: ``ADAPTER["api"] = {"leistung.steckbrief": lambda user, le: ..., ...}`` (with a
+#: ``Kanal("api", ...)`` in KANAELE). Every action needs one per channel.
+ADAPTER: dict[str, dict[str, Callable[[Any, Any], Any] | KeinWeg]] = {}
+
+AKTIONEN = _aktionen()
+AKTION = {a.name: a for a in AKTIONEN}
+for _kanal, _adapter in ADAPTER.items():
+    for _name, _ausfuehren in _adapter.items():
+        AKTION[_name].kanaele[_kanal] = _ausfuehren
+
+
+# ======================================================================================
+# The fixed world
+# ======================================================================================
+
+
+def _welt_bauen() -> SimpleNamespace:
+    """Two of everything: ``*_im`` inside every role's scope, ``*_aus`` outside."""
+    w = SimpleNamespace()
+    ressort_im, ressort_aus = f.RessortFactory(), f.RessortFactory()
+    land_im, land_aus, land_anbieter = f.LandFactory(), f.LandFactory(), f.LandFactory()
+    kreis_im, kreis_aus = f.KreisFactory(parent=land_im), f.KreisFactory(parent=land_aus)
+    gemeinde_im = f.GemeindeFactory(parent=kreis_im)
+    gemeinde_aus = f.GemeindeFactory(parent=kreis_aus)
+    tf_im = f.ThemenfeldFactory(federfuehrendes_ressort=ressort_im, federfuehrendes_land=land_im)
+    tf_aus = f.ThemenfeldFactory(federfuehrendes_ressort=ressort_aus, federfuehrendes_land=land_aus)
+    welt = {}
+    for b, tf, ressort, land, kreis, gemeinde in (
+        ("im", tf_im, ressort_im, land_im, kreis_im, gemeinde_im),
+        ("aus", tf_aus, ressort_aus, land_aus, kreis_aus, gemeinde_aus),
+    ):
+        leistung = f.LeistungFactory(themenfeld=tf)
+        leistung_dep = f.LeistungFactory(
+            themenfeld=tf,
+            depriorisiert=True,
+            depriorisierung_entscheidung=Depriorisierungsentscheidung.VORGESCHLAGEN,
+        )
+        projekt = f.UmsetzungsprojektFactory(themenfeld=tf, leistungen=[leistung, leistung_dep])
+        welt.update(
+            {
+                f"ressort_{b}": ressort,
+                f"land_{b}": land,
+                f"kreis_{b}": kreis,
+                f"gemeinde_{b}": gemeinde,
+                f"themenfeld_{b}": tf,
+                f"lebenslage_{b}": f.LebenslageFactory(themenfeld=tf),
+                f"leistung_{b}": leistung,
+                f"leistung_dep_{b}": leistung_dep,
+                # In the Themenfeld, but in no project and without a Leistungsverantwortlicher.
+                f"leistung_frei_{b}": f.LeistungFactory(themenfeld=tf),
+                f"projekt_{b}": projekt,
+                f"ergebnis_{b}": f.ErgebnisFactory(leistung=leistung),
+                f"meilenstein_{b}": f.MeilensteinFactory(leistung=leistung),
+                f"meilenstein_tf_{b}": f.MeilensteinFactory(themenfeld=tf),
+                f"leika_{b}": f.LeikaLeistungFactory(leistung=leistung),
+                f"angebot_{b}": f.NachnutzungsangebotFactory(
+                    leistung=leistung, anbieter=land_anbieter, veroeffentlicht=True
+                ),
+            }
+        )
+    # Somebody holding assignments the role-management actions change, and somebody
+    # without any role who gets one.
+    inhaber = f.UserFactory(username="inhaber")
+    neuling = f.UserFactory(username="neuling")
+    for b in ("im", "aus"):
+        welt[f"zuweisung_{b}"] = rollenzuweisung_anlegen(
+            benutzer=inhaber, rolle=Rolle.LEISTUNGSVERANTWORTLICHER, leistung=welt[f"leistung_{b}"]
+        )
+        welt[f"anforderung_{b}"] = f.AnforderungFactory(
+            leistung=welt[f"leistung_{b}"], eingereicht_von=inhaber
+        )
+    w.neuling = neuling.pk
+    for name, obj in welt.items():
+        setattr(w, name, obj.pk)
+
+    # One user per role, assigned (through the service) to the in-scope objects.
+    bereich = {
+        Rolle.PROGRAMMMANAGEMENT: [{}],
+        Rolle.FEDERFUEHRER: [{"themenfeld": tf_im}],
+        Rolle.UMSETZUNGSKOORDINATOR: [{"umsetzungsprojekt": welt["projekt_im"]}],
+        Rolle.LEISTUNGSVERANTWORTLICHER: [
+            {"leistung": welt["leistung_im"]},
+            {"leistung": welt["leistung_dep_im"]},
+        ],
+        Rolle.OZG_KOORDINATOR: [{"organisation": land_im}],
+        Rolle.RESSORTANSPRECHPARTNER: [{"organisation": ressort_im}],
+        Rolle.LV_NACHNUTZENDES_LAND: [
+            {"leistung": welt["leistung_im"], "organisation": land_im},
+            {"leistung": welt["leistung_dep_im"], "organisation": land_im},
+        ],
+        Rolle.LESER: [{}],
+    }
+    assert set(bereich) == set(Rolle), "Welt: eine Rolle ohne Zuweisung"
+    w.benutzer = {}
+    for rolle, zuweisungen in bereich.items():
+        benutzer = f.UserFactory(username=f"matrix-{rolle}")
+        for felder in zuweisungen:
+            rollenzuweisung_anlegen(benutzer=benutzer, rolle=rolle, **felder)
+        w.benutzer[rolle] = benutzer.pk
+    return w
+
+
+@pytest.fixture(scope="module")
+def welt(django_db_setup, django_db_blocker):
+    """The world, created once per module in a transaction that is rolled back at the end.
+
+    Each test's own transaction (pytest-django) is a savepoint inside this one.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield _welt_bauen()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _benutzer(welt, rolle: str):
+    if rolle == ANONYM:
+        return AnonymousUser()
+    return User.objects.get(pk=welt.benutzer[rolle])  # fresh: no cached permissions
+
+
+# ======================================================================================
+# Database snapshot for "refused → nothing changed"
+# ======================================================================================
+
+_APPS = {"ozgplattform", "themenfelder", "leistungen", "marktplatz", "anforderungen", "guardian"}
+
+
+def _snapshot_modelle():
+    modelle = [
+        m
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.app_label in _APPS and not m._meta.proxy
+    ]
+    modelle += [User, User.groups.through, User.user_permissions.through]
+    return modelle
+
+
+SNAPSHOT_MODELLE = _snapshot_modelle()
+
+
+def _snapshot() -> dict[str, Any]:
+    """Every row of every domain, history, guardian and user/group table.
+
+    On PostgreSQL one query hashes each table's rows in the database; elsewhere the rows
+    are compared in Python.
+    """
+    if connection.vendor == "postgresql":
+        tabellen = [m._meta.db_table for m in SNAPSHOT_MODELLE]
+        # Table names come from the models (quoted), never from input.
+        quote = connection.ops.quote_name
+        sql = " UNION ALL ".join(
+            "SELECT %s, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "  # noqa: S608
+            f"FROM {quote(tabelle)} t"
+            for tabelle in tabellen
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [m._meta.label for m in SNAPSHOT_MODELLE])
+            return dict(cursor.fetchall())
+    return {
+        m._meta.label: list(m._base_manager.order_by("pk").values_list()) for m in SNAPSHOT_MODELLE
+    }
+
+
+def _unterschiede(vorher, nachher) -> list[str]:
+    return [label for label in vorher if vorher[label] != nachher[label]]
+
+
+# ======================================================================================
+# Coverage guards
+# ======================================================================================
+
+
+def test_erwartung_deckt_jede_rolle_und_jede_aktion():
+    assert set(SPALTEN.values()) == {*Rolle.values, ANONYM}, "eine Rolle fehlt in SPALTEN"
+    zeilen = {aktion for aktion, _ in ERWARTUNG}
+    ohne_erwartung, ohne_aktion = sorted(set(AKTION) - zeilen), sorted(zeilen - set(AKTION))
+    assert not ohne_erwartung and not ohne_aktion, (ohne_erwartung, ohne_aktion)
+    for aktion in AKTION:
+        for rolle in ROLLEN_SPALTEN:
+            assert (aktion, rolle) in ERWARTUNG, (aktion, rolle)
+    assert len(AKTIONEN) == len(AKTION), "doppelter Aktionsname"
+
+
+def test_jede_aktion_hat_jeden_kanal():
+    assert set(ADAPTER) <= set(KANAELE), "Adapter für einen unbekannten Kanal"
+    for aktion in AKTIONEN:
+        assert set(aktion.kanaele) == set(KANAELE), aktion.name
+
+
+#: Public service functions that are not permission-checked writes for users.
+KEINE_SCHREIBAKTION = {
+    # Unchecked building blocks: only the entity services above call them.
+    "objekt_anlegen",
+    "objekt_aendern",
+    # Optimistic concurrency: reads the history / compares versions, writes nothing.
+    "aenderungen_seit",
+    "version_pruefen",
+}
+
+SERVICE_MODULE = (
+    ozgplattform.services,
+    themenfelder.services,
+    leistungen.services,
+    marktplatz.services,
+    anforderungen.services,
+)
+
+
+def test_jede_servicefunktion_ist_in_der_matrix():
+    """A new write service fails here until the matrix has an action for it."""
+    abgedeckt = {s.__name__ for a in AKTIONEN for s in a.services}
+    offen = []
+    for modul in SERVICE_MODULE:
+        for name, fn in inspect.getmembers(modul, inspect.isfunction):
+            if fn.__module__ != modul.__name__ or name.startswith("_"):
+                continue
+            if name not in abgedeckt and name not in KEINE_SCHREIBAKTION:
+                offen.append(f"{modul.__name__}.{name}")
+    assert not offen, f"Schreibende Services ohne Zeile in der Rechtematrix: {offen}"
+
+
+DOKU = Path(__file__).resolve().parents[2] / "docs" / "rechte.md"
+
+
+def test_doku_beschreibt_jede_rolle_wie_die_rollentabelle():
+    """docs/rechte.md carries every role's label and description word for word."""
+    text = " ".join(DOKU.read_text(encoding="utf-8").split())
+    for rolle, recht in ROLLEN.items():
+        assert Rolle(rolle).label in text, rolle
+        assert " ".join(recht.beschreibung.split()) in text, rolle
+    assert set(ROLLEN) == set(Rolle)
+
+
+@pytest.mark.django_db
+def test_snapshot_bemerkt_jede_aenderung(welt):
+    """The "database unchanged" check itself: a field, a history row, a grant."""
+    vorher = _snapshot()
+    Leistung.objects.filter(pk=welt.leistung_im).update(steckbrief="x")
+    assert _unterschiede(vorher, _snapshot()) == ["leistungen.Leistung"]
+    vorher = _snapshot()
+    Leistung.history.filter(id=welt.leistung_im).first().delete()
+    assert _unterschiede(vorher, _snapshot()) == ["leistungen.HistoricalLeistung"]
+    vorher = _snapshot()
+    UserObjectPermission.objects.filter(user_id=welt.benutzer[Rolle.FEDERFUEHRER]).delete()
+    assert _unterschiede(vorher, _snapshot()) == ["guardian.UserObjectPermission"]
+
+
+def test_anonym_ist_ueberall_verweigert():
+    """The issue: the public writes nothing."""
+    for aktion in AKTION:
+        assert ERWARTUNG[aktion, ANONYM] == {IM: False, AUSSERHALB: False}, aktion
+
+
+def test_programmmanagement_darf_alles():
+    for aktion in AKTION:
+        assert ERWARTUNG[aktion, Rolle.PROGRAMMMANAGEMENT] == {IM: True, AUSSERHALB: True}
+
+
+# ======================================================================================
+# The matrix
+# ======================================================================================
+
+
+def _faelle():
+    for kanal in KANAELE:
+        for aktion in AKTIONEN:
+            for rolle in ROLLEN_SPALTEN:
+                for bereich in BEREICHE:
+                    yield pytest.param(
+                        kanal,
+                        aktion.name,
+                        rolle,
+                        bereich,
+                        id=f"{kanal}-{aktion.name}-{rolle}-{bereich}",
+                    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("kanal", "aktion_name", "rolle", "bereich"), list(_faelle()))
+def test_rechtematrix(welt, kanal, aktion_name, rolle, bereich):
+    aktion = AKTION[aktion_name]
+    ausfuehren = aktion.kanaele[kanal]
+    if isinstance(ausfuehren, KeinWeg):
+        pytest.skip(f"{kanal} bietet {aktion_name} nicht an: {ausfuehren.grund}")
+    user = _benutzer(welt, rolle)
+    ziel = aktion.ziel(welt, bereich)
+    assert not aktion.wirksam(ziel), "Die Welt hat die Änderung schon – Test wäre wertlos."
+    erlaubt = ERWARTUNG[aktion_name, rolle][bereich]
+
+    if erlaubt:
+        KANAELE[kanal].erlaubt(ausfuehren, user, ziel)
+        assert aktion.wirksam(ziel), "erlaubt, aber die Änderung fehlt in der Datenbank"
+    else:
+        vorher = _snapshot()
+        KANAELE[kanal].verweigert(ausfuehren, user, ziel)
+        nachher = _snapshot()
+        assert not _unterschiede(vorher, nachher), "verweigert, aber die Datenbank ist geändert"
+        assert not aktion.wirksam(ziel)
+
+
+@pytest.mark.django_db
+def test_welt_ist_nach_jedem_test_unveraendert(welt):
+    """The outer transaction isolates: the earlier matrix cases left nothing behind."""
+    assert not Themenfeld.objects.filter(name__startswith="Matrix-").exists()
+    assert Leistung.objects.get(pk=welt.leistung_im).steckbrief == ""
+    assert Rollenzuweisung.objects.filter(pk=welt.zuweisung_im, gueltig_bis=None).exists()
