@@ -134,8 +134,10 @@ class Leistung(BaseModel):
             )
         # A rejected proposal keeps its reason on record; otherwise only depriorisierte
         # Leistungen have a reason or a decision.
-        if not depriorisiert and not abgelehnt and (
-            self.depriorisierungsgrund or self.depriorisierung_entscheidung
+        if (
+            not depriorisiert
+            and not abgelehnt
+            and (self.depriorisierungsgrund or self.depriorisierung_entscheidung)
         ):
             errors["depriorisierungsgrund"] = "Nur depriorisierte Leistungen haben einen Grund."
         if errors:

@@ -30,7 +30,7 @@ from ozgplattform.rechte import (
     pruefen_neu,
     restrict,
 )
-from ozgplattform.services import objekt_aendern, objekt_anlegen
+from ozgplattform.services import objekt_aendern, objekt_anlegen, version_pruefen
 
 from .choices import Depriorisierungsentscheidung, Prioritaet, Vorgehensmodell
 from .models import (
@@ -75,12 +75,22 @@ def _depriorisierung_regeln(user, leistung: Leistung, daten: dict[str, Any]) -> 
 
 
 @transaction.atomic
-def leistung_aendern(*, leistung: Leistung, user=None, grund: str = "", **daten: Any) -> Leistung:
+def leistung_aendern(
+    *,
+    leistung: Leistung,
+    user=None,
+    grund: str = "",
+    version: dt.datetime | None = None,
+    **daten: Any,
+) -> Leistung:
+    """``version``: see ``objekt_aendern`` (refused with ``Konflikt`` if changed since)."""
     leistung = Leistung.objects.select_for_update().get(pk=leistung.pk)
     pruefen(user, Aktion.LEISTUNG_BEARBEITEN, leistung)
+    if version is not None:
+        version_pruefen(leistung, version)
     felder_pruefen(user, leistung, daten)
     _depriorisierung_regeln(user, leistung, daten)
-    return objekt_aendern(leistung, user=user, grund=grund, **daten)
+    return objekt_aendern(leistung, user=user, grund=grund, version=version, **daten)
 
 
 @transaction.atomic
@@ -168,6 +178,7 @@ def umsetzungsstand_melden(
     bemerkung: str = "",
     user=None,
     grund: str = "",
+    version: dt.datetime | None = None,
 ) -> Umsetzungsstand:
     """Report the Reifegrad of ``leistung`` in ``gebiet`` (creates or updates the one row).
 
@@ -188,14 +199,23 @@ def umsetzungsstand_melden(
         return objekt_anlegen(
             Umsetzungsstand, user=user, grund=grund, leistung=leistung, gebiet=gebiet, **daten
         )
-    return objekt_aendern(stand, user=user, grund=grund, **daten)
+    return objekt_aendern(stand, user=user, grund=grund, version=version, **daten)
 
 
 @transaction.atomic
 def ergebnis_setzen(
-    *, leistung: Leistung, ergebnistyp: str, user=None, grund: str = "", **daten: Any
+    *,
+    leistung: Leistung,
+    ergebnistyp: str,
+    user=None,
+    grund: str = "",
+    version: dt.datetime | None = None,
+    **daten: Any,
 ) -> Ergebnis:
-    """Create or update the Ergebnis of one Ergebnistyp for ``leistung``."""
+    """Create or update the Ergebnis of one Ergebnistyp for ``leistung``.
+
+    ``version`` applies to an existing Ergebnis (see ``objekt_aendern``).
+    """
     _feste_felder(daten, "leistung_id")
     ergebnis = (
         Ergebnis.objects.select_for_update()
@@ -208,7 +228,7 @@ def ergebnis_setzen(
             Ergebnis, user=user, grund=grund, leistung=leistung, ergebnistyp=ergebnistyp, **daten
         )
     pruefen(user, Aktion.ERGEBNIS_BEARBEITEN, ergebnis)
-    return objekt_aendern(ergebnis, user=user, grund=grund, **daten)
+    return objekt_aendern(ergebnis, user=user, grund=grund, version=version, **daten)
 
 
 def _meilenstein_bereich_pruefen(user, meilenstein: Meilenstein) -> None:
@@ -229,13 +249,18 @@ def meilenstein_anlegen(*, user=None, grund: str = "", **daten: Any) -> Meilenst
 
 @transaction.atomic
 def meilenstein_aendern(
-    *, meilenstein: Meilenstein, user=None, grund: str = "", **daten: Any
+    *,
+    meilenstein: Meilenstein,
+    user=None,
+    grund: str = "",
+    version: dt.datetime | None = None,
+    **daten: Any,
 ) -> Meilenstein:
     meilenstein = Meilenstein.objects.select_for_update().get(pk=meilenstein.pk)
     pruefen(user, Aktion.MEILENSTEIN_BEARBEITEN, meilenstein)
     if {"themenfeld", "themenfeld_id", "leistung", "leistung_id"} & daten.keys():
         _meilenstein_bereich_pruefen(user, _geaendert(meilenstein, daten))
-    return objekt_aendern(meilenstein, user=user, grund=grund, **daten)
+    return objekt_aendern(meilenstein, user=user, grund=grund, version=version, **daten)
 
 
 def _geaendert[M: models.Model](obj: M, daten: dict[str, Any]) -> M:
@@ -290,7 +315,12 @@ def umsetzungsprojekt_anlegen(*, user=None, grund: str = "", **daten: Any) -> Um
 
 @transaction.atomic
 def umsetzungsprojekt_aendern(
-    *, projekt: Umsetzungsprojekt, user=None, grund: str = "", **daten: Any
+    *,
+    projekt: Umsetzungsprojekt,
+    user=None,
+    grund: str = "",
+    version: dt.datetime | None = None,
+    **daten: Any,
 ) -> Umsetzungsprojekt:
     projekt = Umsetzungsprojekt.objects.select_for_update().get(pk=projekt.pk)
     pruefen(user, Aktion.UMSETZUNGSPROJEKT_BEARBEITEN, projekt)
@@ -299,7 +329,7 @@ def umsetzungsprojekt_aendern(
     if "leistungen" in daten:
         vorher = projekt.leistungen.values_list("pk", flat=True)
         _leistungen_pruefen(user, daten["leistungen"], vorher)
-    return objekt_aendern(projekt, user=user, grund=grund, **daten)
+    return objekt_aendern(projekt, user=user, grund=grund, version=version, **daten)
 
 
 @transaction.atomic

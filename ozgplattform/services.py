@@ -17,6 +17,9 @@ from .choices import Aktion, Rolle
 from .history import als_benutzer
 from .models import Organisation, Rollenzuweisung
 from .rechte import pruefen_global, rechte_synchronisieren
+from .versionen import Aenderung, Konflikt, aenderungen_seit, version_pruefen
+
+__all__ = ["Aenderung", "Konflikt", "aenderungen_seit", "version_pruefen"]
 
 M = TypeVar("M", bound=models.Model)
 
@@ -60,9 +63,17 @@ def objekt_anlegen[M: models.Model](
 
 
 @transaction.atomic
-def objekt_aendern[M: models.Model](obj: M, *, user=None, grund: str = "", **felder: Any) -> M:
-    """Change the given fields of ``obj``; a no-op change writes no history record."""
+def objekt_aendern[M: models.Model](
+    obj: M, *, user=None, grund: str = "", version: dt.datetime | None = None, **felder: Any
+) -> M:
+    """Change the given fields of ``obj``; a no-op change writes no history record.
+
+    ``version``: the ``geaendert`` the caller's copy was loaded with (optimistic
+    concurrency); if the record changed since, :class:`Konflikt` is raised, nothing saved.
+    """
     _eindeutig(type(obj), felder)
+    if version is not None:
+        version_pruefen(obj, version)
     m2m = {}
     geaendert = False
     for name, wert in felder.items():
@@ -87,6 +98,11 @@ def objekt_aendern[M: models.Model](obj: M, *, user=None, grund: str = "", **fel
                 if set(manager.values_list("pk", flat=True)) != {
                     w.pk if isinstance(w, models.Model) else w for w in werte
                 }:
+                    if version is not None and not geaendert:
+                        # Versioned callers see relation-only changes as a new version too.
+                        obj.geaendert = timezone.now()
+                        type(obj)._base_manager.filter(pk=obj.pk).update(geaendert=obj.geaendert)
+                        geaendert = True
                     manager.set(werte)
                     if grund:
                         update_change_reason(obj, grund)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("ozgplattform.api.urls")),
     path("themenfelder/", include("themenfelder.urls")),
     path("leistungen/", include("leistungen.urls")),
+    path("leistungen/", include("leistungen.bearbeiten.urls")),
     path("", include("ozgplattform.urls_seiten")),
 ]
 

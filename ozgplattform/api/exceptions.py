@@ -27,6 +27,8 @@ from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ozgplattform import versionen
+
 logger = logging.getLogger(__name__)
 
 
@@ -59,6 +61,20 @@ def validierungsfehler(exc: DjangoValidationError) -> dict[str, list]:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, versionen.Konflikt):
+        # Lost update prevented: someone else saved first. 409 with what they changed.
+        antwort = drf_exception_handler(Konflikt(exc.messages[0]), context)
+        antwort.data["aenderungen"] = [
+            {
+                "feld": a.feld,
+                "vorher": str(a.vorher),
+                "nachher": str(a.nachher),
+                "wer": a.wer,
+                "wann": a.wann.isoformat(),
+            }
+            for a in exc.aenderungen
+        ]
+        return antwort
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validierungsfehler(exc))
     elif isinstance(exc, Http404):

@@ -11,13 +11,16 @@ How it is built
   knows its target in the fixed world (``ziel(welt, bereich)``), how to tell that the
   change reached the database (``wirksam(ziel)``), and one adapter per channel
   (``kanaele["service"](user, ziel)``).
-* ``KANAELE`` says how a channel reports success and refusal. Only ``service`` exists so
-  far. **Adding a channel** (e.g. the API): add a ``Kanal`` to ``KANAELE`` (``api``:
-  success = 200/201/204, refusal = 401/403/404 and the database unchanged) and one
-  adapter per action in ``ADAPTER["api"]`` (``{action name: ausfuehren(user, ziel)}``,
-  returning the response); ``test_jede_aktion_hat_jeden_kanal`` fails until every action
-  has one. A write the channel deliberately does not offer gets ``KeinWeg("reason")``
-  and is reported as skipped, never silently dropped.
+* ``KANAELE`` says how a channel reports success and refusal: ``service`` (the service
+  function returns, or raises ``PermissionDenied``) and ``api`` (``/api/v1/`` through
+  ``APIClient``, ``format="json"``: success = 200/201/204; refusal = 401/403 for
+  anonymous, 404 when ``restrict`` hides the addressed object from the user, else 403 —
+  see ``_api``). **Adding a channel** (e.g. page forms): add a ``Kanal`` to ``KANAELE``
+  and one adapter per action in ``ADAPTER[<channel>]`` (``{action name:
+  ausfuehren(user, ziel)}``, returning what the ``Kanal`` checks);
+  ``test_jede_aktion_hat_jeden_kanal`` fails until every action has one. A write the
+  channel deliberately does not offer gets ``KeinWeg("reason")``; those are listed
+  explicitly in ``test_kein_weg_ist_ausdruecklich``, never silently dropped.
 * Coverage guards fail when a Rolle, an action or a public service function is added
   without a row/column here.
 
@@ -44,6 +47,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from guardian.models import UserObjectPermission
+from rest_framework.test import APIClient
 
 import anforderungen.services
 import leistungen.services
@@ -96,7 +100,7 @@ from marktplatz.services import (
 )
 from ozgplattform.choices import OrganisationsArt, Rolle
 from ozgplattform.models import Organisation, Rollenzuweisung
-from ozgplattform.rechte import ROLLEN
+from ozgplattform.rechte import ROLLEN, restrict
 from ozgplattform.services import (
     organisation_aendern,
     organisation_anlegen,
@@ -236,7 +240,7 @@ ROLLEN_SPALTEN = [*Rolle.values, ANONYM]
 
 @dataclass(frozen=True)
 class KeinWeg:
-    """Marks a write a channel deliberately does not offer (reported as a skip)."""
+    """Marks a write a channel deliberately does not offer (see test_kein_weg_ist_ausdruecklich)."""
 
     grund: str
 
@@ -259,8 +263,28 @@ def _service_verweigert(ausfuehren, user, ziel) -> None:
         ausfuehren(user, ziel)
 
 
+#: API: success statuses; refusal statuses depend on the case (``_api``).
+API_ERFOLG = frozenset({200, 201, 204})
+
+
+def _api_erlaubt(ausfuehren, user, ziel) -> None:
+    antwort = ausfuehren(user, ziel)
+    assert antwort.status_code in API_ERFOLG, (antwort.status_code, antwort.content[:500])
+
+
+def _api_verweigert(ausfuehren, user, ziel) -> None:
+    antwort = ausfuehren(user, ziel)
+    erwartet = antwort.matrix_verweigert
+    assert antwort.status_code in erwartet, (
+        f"verweigert erwartet als {sorted(erwartet)}",
+        antwort.status_code,
+        antwort.content[:500],
+    )
+
+
 KANAELE: dict[str, Kanal] = {
     "service": Kanal("service", _service_erlaubt, _service_verweigert),
+    "api": Kanal("api", _api_erlaubt, _api_verweigert),
 }
 
 
@@ -795,6 +819,210 @@ def _grant_auf(benutzer, obj) -> bool:
 #: ``Kanal("api", ...)`` in KANAELE). Every action needs one per channel.
 ADAPTER: dict[str, dict[str, Callable[[Any, Any], Any] | KeinWeg]] = {}
 
+
+# --- Channel "api": the same writes through /api/v1/ ----------------------------------
+
+#: Anonymous writes: 401 (docs/api.md, token authentication first) or 403.
+API_ANONYM = frozenset({401, 403})
+#: Signed in, object visible, action not permitted.
+API_VERBOTEN = frozenset({403})
+#: Signed in, the addressed object hidden by ``restrict(queryset, user)``.
+API_UNSICHTBAR = frozenset({404})
+
+
+#: One client for every request (its handler loads the middleware once); it holds no
+#: session, the user is forced per request.
+_API_CLIENT = APIClient()
+
+
+def _api(user, methode: str, pfad: str, daten: dict | None = None, objekt=None):
+    """One request to ``/api/v1/<pfad>`` as ``user`` (anonymous: unauthenticated).
+
+    ``objekt`` is the object the URL addresses (detail and detail actions): when the user
+    cannot see it, a refusal must be 404. The accepted refusal statuses are attached to
+    the response as ``matrix_verweigert``.
+    """
+    if not user.is_authenticated:
+        verweigert = API_ANONYM
+    elif objekt is not None and not restrict(type(objekt).objects.filter(pk=objekt.pk), user):
+        verweigert = API_UNSICHTBAR
+    else:
+        verweigert = API_VERBOTEN
+    _API_CLIENT.force_authenticate(user if user.is_authenticated else None)
+    try:
+        antwort = getattr(_API_CLIENT, methode)(f"/api/v1/{pfad}", daten, format="json")
+    finally:
+        _API_CLIENT.force_authenticate(None)
+    antwort.matrix_verweigert = verweigert
+    return antwort
+
+
+def _detail(methode: str, pfad: str, daten_von: Callable[[Any], dict] | None = None):
+    """Adapter for ``<pfad>/<pk>/`` of the action's target object."""
+
+    def ausfuehren(user, obj):
+        daten = daten_von(obj) if daten_von else None
+        return _api(user, methode, f"{pfad}/{obj.pk}/", daten, objekt=obj)
+
+    return ausfuehren
+
+
+def _ids(daten: dict) -> dict:
+    """Model instances → primary keys, dates → ISO strings (JSON body)."""
+    aus = {}
+    for k, v in daten.items():
+        if isinstance(v, list):
+            v = [getattr(x, "pk", x) for x in v]
+        elif isinstance(v, dt.date):
+            v = v.isoformat()
+        else:
+            v = getattr(v, "pk", v)
+        aus[k] = v
+    return aus
+
+
+def _anlegen(pfad: str):
+    """Adapter for ``POST <pfad>/`` with the service's keyword arguments as body."""
+    return lambda user, z: _api(user, "post", f"{pfad}/", _ids(z))
+
+
+_KEIN_LESEN_SCHREIBEN = "read-only resource in the API"
+
+ADAPTER["api"] = {
+    "themenfeld.anlegen": KeinWeg("themenfelder/: no POST (catalogue structure)"),
+    "themenfeld.phase": _detail("patch", "themenfelder", lambda tf: {"phase": Phase.KONZEPTION}),
+    "themenfeld.federfuehrung": lambda user, z: _api(
+        user,
+        "patch",
+        f"themenfelder/{z.themenfeld.pk}/",
+        {"federfuehrendes_ressort": z.ressort.pk},
+        objekt=z.themenfeld,
+    ),
+    "lebenslage.anlegen": KeinWeg(f"lebenslagen/: {_KEIN_LESEN_SCHREIBEN}"),
+    "lebenslage.bearbeiten": KeinWeg(f"lebenslagen/: {_KEIN_LESEN_SCHREIBEN}"),
+    "persona.anlegen": KeinWeg("no Persona resource"),
+    "nutzerreise.anlegen": KeinWeg("no Nutzerreise resource"),
+    "leistung.anlegen": _anlegen("leistungen"),
+    "leistung.massenanlage": KeinWeg("no bulk endpoint (leistungen_anlegen)"),
+    "leistung.steckbrief": _detail("patch", "leistungen", lambda le: {"steckbrief": NEU}),
+    "leistung.prioritaet": _detail(
+        "patch", "leistungen", lambda le: {"prioritaet": Prioritaet.PRIO_3}
+    ),
+    "leistung.themenfeld": lambda user, z: _api(
+        user,
+        "patch",
+        f"leistungen/{z.leistung.pk}/",
+        {"themenfeld": z.themenfeld.pk},
+        objekt=z.leistung,
+    ),
+    "depriorisierung.vorschlagen": lambda user, le: _api(
+        user,
+        "post",
+        f"leistungen/{le.pk}/depriorisierung-vorschlagen/",
+        {
+            "depriorisierungsgrund": Depriorisierungsgrund.RECHTLICH,
+            "begruendung": "Schriftform vorgeschrieben.",
+        },
+        objekt=le,
+    ),
+    "depriorisierung.entscheiden": lambda user, le: _api(
+        user,
+        "post",
+        f"leistungen/{le.pk}/depriorisierung-entscheiden/",
+        {"bestaetigt": True},
+        objekt=le,
+    ),
+    "leika.anlegen": KeinWeg(f"leika-leistungen/: {_KEIN_LESEN_SCHREIBEN}"),
+    "leika.bearbeiten": KeinWeg(f"leika-leistungen/: {_KEIN_LESEN_SCHREIBEN}"),
+    "leika.massenanlage": KeinWeg(f"leika-leistungen/: {_KEIN_LESEN_SCHREIBEN}"),
+    "referenzimplementierung.setzen": KeinWeg("no Referenzimplementierung resource"),
+    "ergebnis.anlegen": lambda user, le: _api(
+        user,
+        "post",
+        "ergebnisse/",
+        {
+            "leistung": le.pk,
+            "ergebnistyp": Ergebnistyp.KLICK_PROTOTYP,
+            "status": Ergebnisstatus.IN_ARBEIT,
+        },
+    ),
+    "ergebnis.bearbeiten": _detail(
+        "patch", "ergebnisse", lambda e: {"status": Ergebnisstatus.IN_ARBEIT}
+    ),
+    "meilenstein.anlegen": _anlegen("meilensteine"),
+    "meilenstein.anlegen_themenfeld": _anlegen("meilensteine"),
+    "meilenstein.bearbeiten": _detail(
+        "patch", "meilensteine", lambda m: {"erreicht": ERREICHT.isoformat()}
+    ),
+    "meilenstein.bearbeiten_themenfeld": _detail(
+        "patch", "meilensteine", lambda m: {"erreicht": ERREICHT.isoformat()}
+    ),
+    "meilenstein.leistung_wechseln": lambda user, z: _api(
+        user,
+        "patch",
+        f"meilensteine/{z.meilenstein.pk}/",
+        {"leistung": z.leistung.pk, "themenfeld": z.themenfeld.pk},
+        objekt=z.meilenstein,
+    ),
+    "umsetzungsprojekt.anlegen": _anlegen("umsetzungsprojekte"),
+    "umsetzungsprojekt.bearbeiten": _detail(
+        "patch", "umsetzungsprojekte", lambda p: {"beschreibung": NEU}
+    ),
+    "umsetzungsprojekt.leistung_aufnehmen": lambda user, z: _api(
+        user,
+        "patch",
+        f"umsetzungsprojekte/{z.projekt.pk}/",
+        {"leistungen": [*z.projekt.leistungen.values_list("pk", flat=True), z.leistung.pk]},
+        objekt=z.projekt,
+    ),
+    **{
+        f"umsetzungsstand.{ebene}": lambda user, z: _api(
+            user,
+            "post",
+            "umsetzungsstaende/",
+            {"leistung": z.leistung.pk, "gebiet": z.gebiet.pk, "reifegrad": 3},
+        )
+        for ebene in ("land", "kreis", "gemeinde")
+    },
+    "nachnutzung.erklaeren": lambda user, z: _api(
+        user,
+        "post",
+        "nachnutzungen/",
+        {"angebot": z.angebot.pk, "land": z.land.pk, "status": Nachnutzungsstatus.VEREINBART},
+    ),
+    "nachnutzungsangebot.anlegen": _anlegen("nachnutzungsangebote"),
+    "nachnutzungsangebot.bearbeiten": _detail(
+        "patch", "nachnutzungsangebote", lambda a: {"titel": NEU}
+    ),
+    "anforderung.aenderungsanfrage": _anlegen("anforderungen"),
+    "anforderung.hemmnis": _anlegen("anforderungen"),
+    "anforderung.hemmnis_themenfeld": _anlegen("anforderungen"),
+    "anforderung.entscheiden": lambda user, a: _api(
+        user,
+        "post",
+        f"anforderungen/{a.pk}/entscheiden/",
+        {"status": Anforderungsstatus.ANGENOMMEN, "begruendung": "Wird umgesetzt."},
+        objekt=a,
+    ),
+    "organisation.anlegen": _anlegen("organisationen"),
+    "organisation.bearbeiten": _detail(
+        "patch", "organisationen", lambda o: {"website": "https://matrix.example.org/"}
+    ),
+    "rollenzuweisung.anlegen": lambda user, z: _api(
+        user,
+        "post",
+        "rollenzuweisungen/",
+        {
+            "user": z.benutzer.pk,
+            "rolle": Rolle.LEISTUNGSVERANTWORTLICHER,
+            "leistung": z.leistung.pk,
+        },
+    ),
+    "rollenzuweisung.aendern": _detail("patch", "rollenzuweisungen", lambda zw: {"funktion": NEU}),
+    "rollenzuweisung.beenden": KeinWeg("rollenzuweisungen/: no action for rollenzuweisung_beenden"),
+    "rollenzuweisung.loeschen": _detail("delete", "rollenzuweisungen"),
+}
+
 AKTIONEN = _aktionen()
 AKTION = {a.name: a for a in AKTIONEN}
 for _kanal, _adapter in ADAPTER.items():
@@ -1053,6 +1281,32 @@ def test_programmmanagement_darf_alles():
         assert ERWARTUNG[aktion, Rolle.PROGRAMMMANAGEMENT] == {IM: True, AUSSERHALB: True}
 
 
+def test_kein_weg_ist_ausdruecklich():
+    """Writes a channel does not offer are a deliberate, reviewed list (not skipped cases)."""
+    ohne_weg = {
+        (kanal, aktion.name)
+        for kanal in KANAELE
+        for aktion in AKTIONEN
+        if isinstance(aktion.kanaele[kanal], KeinWeg)
+    }
+    assert ohne_weg == {
+        ("api", name)
+        for name in (
+            "themenfeld.anlegen",
+            "lebenslage.anlegen",
+            "lebenslage.bearbeiten",
+            "persona.anlegen",
+            "nutzerreise.anlegen",
+            "leistung.massenanlage",
+            "leika.anlegen",
+            "leika.bearbeiten",
+            "leika.massenanlage",
+            "referenzimplementierung.setzen",
+            "rollenzuweisung.beenden",
+        )
+    }
+
+
 # ======================================================================================
 # The matrix
 # ======================================================================================
@@ -1061,6 +1315,8 @@ def test_programmmanagement_darf_alles():
 def _faelle():
     for kanal in KANAELE:
         for aktion in AKTIONEN:
+            if isinstance(aktion.kanaele[kanal], KeinWeg):
+                continue  # listed and checked in test_kein_weg_ist_ausdruecklich
             for rolle in ROLLEN_SPALTEN:
                 for bereich in BEREICHE:
                     yield pytest.param(
@@ -1077,8 +1333,6 @@ def _faelle():
 def test_rechtematrix(welt, kanal, aktion_name, rolle, bereich):
     aktion = AKTION[aktion_name]
     ausfuehren = aktion.kanaele[kanal]
-    if isinstance(ausfuehren, KeinWeg):
-        pytest.skip(f"{kanal} bietet {aktion_name} nicht an: {ausfuehren.grund}")
     user = _benutzer(welt, rolle)
     ziel = aktion.ziel(welt, bereich)
     assert not aktion.wirksam(ziel), "Die Welt hat die Änderung schon – Test wäre wertlos."

@@ -1,0 +1,380 @@
+"""Status sheets: many Umsetzungsstände at once from a CSV or XLSX file.
+
+Three steps, each usable on its own (page, API bulk endpoint, command):
+
+1. :func:`lesen` turns the file into raw rows (strings), or sheet-level errors.
+2. :func:`pruefen` checks every row against the database and the user's rights and
+   works out the change it would make (new / changed / unchanged, Reifegrad before →
+   after). It writes nothing.
+3. :func:`uebernehmen` applies a checked sheet in ONE transaction through
+   ``services.umsetzungsstand_melden`` (which re-checks every permission): all rows or
+   none.
+
+Columns: ``ozg_id, ars, reifegrad, online_url, stichtag, bemerkung`` (header row, any
+order, case-insensitive; ``online_url``, ``stichtag`` and ``bemerkung`` may be missing).
+CSV: UTF-8 (with or without BOM), separated by ``;`` or ``,``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from ozgplattform.choices import ARS_LAENGE, Aktion
+from ozgplattform.models import Organisation
+from ozgplattform.rechte import restrict
+
+from .choices import Reifegrad
+from .models import Leistung, Umsetzungsstand
+
+SPALTEN = ("ozg_id", "ars", "reifegrad", "online_url", "stichtag", "bemerkung")
+PFLICHTSPALTEN = ("ozg_id", "ars", "reifegrad")
+#: Upper bound for one sheet (rows), so a stray file cannot fill the session.
+MAX_ZEILEN = 5000
+MAX_BYTES = 5 * 1024 * 1024
+
+NEU = "neu"
+GEAENDERT = "geändert"
+UNVERAENDERT = "unverändert"
+
+
+class BlattFehler(Exception):
+    """The file as a whole cannot be read (format, encoding, missing columns)."""
+
+
+@dataclass
+class Zeile:
+    """One checked row: the values, the change it would make and its problems."""
+
+    nummer: int
+    roh: dict[str, str]
+    ozg_id: int | None = None
+    ars: str = ""
+    reifegrad: int | None = None
+    online_url: str = ""
+    stichtag: dt.date | None = None
+    bemerkung: str = ""
+    leistung: Leistung | None = None
+    gebiet: Organisation | None = None
+    vorher: Umsetzungsstand | None = None
+    aenderung: str = ""
+    fehler: list[str] = field(default_factory=list)
+
+    @property
+    def reifegrad_vorher(self) -> int | None:
+        return self.vorher.reifegrad if self.vorher is not None else None
+
+    @property
+    def reifegrad_label(self) -> str:
+        return Reifegrad(self.reifegrad).label if self.reifegrad is not None else ""
+
+    @property
+    def reifegrad_vorher_label(self) -> str:
+        wert = self.reifegrad_vorher
+        return Reifegrad(wert).label if wert is not None else ""
+
+
+@dataclass
+class Blatt:
+    zeilen: list[Zeile]
+
+    @property
+    def fehlerhaft(self) -> list[Zeile]:
+        return [z for z in self.zeilen if z.fehler]
+
+    @property
+    def gueltig(self) -> bool:
+        return bool(self.zeilen) and not self.fehlerhaft
+
+    def anzahl(self, aenderung: str) -> int:
+        return sum(1 for z in self.zeilen if not z.fehler and z.aenderung == aenderung)
+
+
+# --------------------------------------------------------------------------------------
+# 1. Reading
+# --------------------------------------------------------------------------------------
+
+
+def _ars_text(wert: Any) -> str:
+    """An ARS from a spreadsheet number lost its leading zero: pad to the next ARS length."""
+    text = str(int(wert))
+    for laenge in sorted(ARS_LAENGE.values()):
+        if len(text) <= laenge:
+            return text.zfill(laenge)
+    return text
+
+
+def _zelle(spalte: str, wert: Any) -> str:
+    if wert is None:
+        return ""
+    if isinstance(wert, dt.datetime):
+        return wert.date().isoformat()
+    if isinstance(wert, dt.date):
+        return wert.isoformat()
+    if isinstance(wert, bool):
+        return str(wert)
+    if isinstance(wert, float) and wert.is_integer():
+        wert = int(wert)
+    if isinstance(wert, int) and spalte == "ars":
+        return _ars_text(wert)
+    return str(wert).strip()
+
+
+def _kopf(werte: list[Any]) -> list[str]:
+    kopf = [str(w or "").strip().lower().lstrip("\ufeff") for w in werte]
+    fehlend = [s for s in PFLICHTSPALTEN if s not in kopf]
+    if fehlend:
+        raise BlattFehler(
+            "Es fehlen die Spalten "
+            + ", ".join(fehlend)
+            + f". Erwartet wird eine Kopfzeile mit {', '.join(SPALTEN)}."
+        )
+    return kopf
+
+
+def _zeilen(kopf: list[str], daten) -> list[dict[str, Any]]:
+    ergebnis = []
+    for nummer, werte in enumerate(daten, start=2):
+        werte = list(werte)
+        if all(_zelle("", w) == "" for w in werte):
+            continue  # empty row
+        roh = dict.fromkeys(SPALTEN, "")
+        for spalte, wert in zip(kopf, werte, strict=False):
+            if spalte in SPALTEN:
+                roh[spalte] = _zelle(spalte, wert)
+        ergebnis.append({"nummer": nummer, "roh": roh})
+        if len(ergebnis) > MAX_ZEILEN:
+            raise BlattFehler(f"Ein Statusblatt darf höchstens {MAX_ZEILEN} Zeilen haben.")
+    if not ergebnis:
+        raise BlattFehler("Die Datei enthält keine Datenzeilen.")
+    return ergebnis
+
+
+def _csv(inhalt: bytes) -> list[dict[str, Any]]:
+    try:
+        text = inhalt.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise BlattFehler("Die CSV-Datei ist nicht in UTF-8 gespeichert.") from e
+    erste = text.split("\n", 1)[0]
+    trenner = ";" if erste.count(";") >= erste.count(",") else ","
+    leser = csv.reader(io.StringIO(text), delimiter=trenner)
+    try:
+        kopf = _kopf(next(leser, []))
+        return _zeilen(kopf, leser)
+    except csv.Error as e:
+        raise BlattFehler(f"Die CSV-Datei ist fehlerhaft: {e}") from e
+
+
+def _xlsx(inhalt: bytes) -> list[dict[str, Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        mappe = load_workbook(io.BytesIO(inhalt), read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds for damaged files
+        raise BlattFehler("Die XLSX-Datei lässt sich nicht lesen.") from e
+    try:
+        zeilen = mappe.worksheets[0].iter_rows(values_only=True)
+        kopf = _kopf(list(next(zeilen, [])))
+        return _zeilen(kopf, zeilen)
+    finally:
+        mappe.close()
+
+
+def lesen(inhalt: bytes, dateiname: str) -> list[dict[str, Any]]:
+    """Raw rows ``{"nummer": sheet row, "roh": {spalte: text}}`` of a CSV or XLSX file.
+
+    Raises :class:`BlattFehler` when the file as a whole is unusable.
+    """
+    if len(inhalt) > MAX_BYTES:
+        raise BlattFehler("Die Datei ist größer als 5 MB.")
+    name = dateiname.lower()
+    if name.endswith(".xlsx"):
+        return _xlsx(inhalt)
+    if name.endswith(".csv") or name.endswith(".txt"):
+        return _csv(inhalt)
+    raise BlattFehler("Bitte eine CSV- oder XLSX-Datei hochladen.")
+
+
+# --------------------------------------------------------------------------------------
+# 2. Checking
+# --------------------------------------------------------------------------------------
+
+
+def _datum(text: str) -> dt.date:
+    for format_ in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, format_).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _werte_pruefen(zeile: Zeile, heute: dt.date) -> None:
+    roh = zeile.roh
+    if not roh["ozg_id"]:
+        zeile.fehler.append("OZG-ID fehlt.")
+    else:
+        try:
+            zeile.ozg_id = int(roh["ozg_id"])
+        except ValueError:
+            zeile.fehler.append(f"OZG-ID „{roh['ozg_id']}“ ist keine Zahl.")
+    zeile.ars = roh["ars"]
+    if not zeile.ars:
+        zeile.fehler.append("ARS fehlt.")
+    elif not zeile.ars.isdigit():
+        zeile.fehler.append(f"ARS „{zeile.ars}“ besteht nicht nur aus Ziffern.")
+    if not roh["reifegrad"]:
+        zeile.fehler.append("Reifegrad fehlt.")
+    else:
+        try:
+            zeile.reifegrad = int(roh["reifegrad"])
+        except ValueError:
+            zeile.fehler.append(f"Reifegrad „{roh['reifegrad']}“ ist keine Zahl von 0 bis 4.")
+        else:
+            if zeile.reifegrad not in Reifegrad.values:
+                zeile.fehler.append(f"Reifegrad {zeile.reifegrad} liegt nicht zwischen 0 und 4.")
+                zeile.reifegrad = None
+    zeile.online_url = roh["online_url"]
+    if zeile.online_url:
+        try:
+            URLValidator(schemes=["http", "https"])(zeile.online_url)
+            if len(zeile.online_url) > 500:
+                raise ValidationError("zu lang")
+        except ValidationError:
+            zeile.fehler.append(f"„{zeile.online_url}“ ist keine gültige URL (http/https).")
+    if roh["stichtag"]:
+        try:
+            zeile.stichtag = _datum(roh["stichtag"])
+        except ValueError:
+            zeile.fehler.append(
+                f"Stichtag „{roh['stichtag']}“ ist kein Datum (TT.MM.JJJJ oder JJJJ-MM-TT)."
+            )
+        else:
+            if zeile.stichtag > heute:
+                zeile.fehler.append("Der Stichtag darf nicht in der Zukunft liegen.")
+    zeile.bemerkung = roh["bemerkung"]
+
+
+def pruefen(rohzeilen: list[dict[str, Any]], user, heute: dt.date | None = None) -> Blatt:
+    """Check every row (values, OZG-ID, ARS, right to report for the Gebiet, duplicates)
+    and work out its change. A constant number of queries, whatever the number of rows."""
+    heute = heute or timezone.localdate()
+    zeilen = [
+        Zeile(nummer=r["nummer"], roh={**dict.fromkeys(SPALTEN, ""), **r["roh"]}) for r in rohzeilen
+    ]
+    for zeile in zeilen:
+        _werte_pruefen(zeile, heute)
+
+    ozg_ids = {z.ozg_id for z in zeilen if z.ozg_id is not None}
+    leistungen = {le.ozg_id: le for le in Leistung.objects.filter(ozg_id__in=ozg_ids)}
+    arse = {z.ars for z in zeilen if z.ars}
+    gebiete = {g.ars: g for g in Organisation.objects.gebiete().filter(ars__in=arse)}
+    erlaubt = set(
+        restrict(
+            Organisation.objects.gebiete().filter(ars__in=arse),
+            user,
+            Aktion.UMSETZUNGSSTAND_MELDEN,
+        ).values_list("pk", flat=True)
+    )
+
+    gesehen: dict[tuple[int, str], int] = {}
+    for zeile in zeilen:
+        if zeile.ozg_id is not None:
+            zeile.leistung = leistungen.get(zeile.ozg_id)
+            if zeile.leistung is None:
+                zeile.fehler.append(f"Unbekannte OZG-ID {zeile.ozg_id}.")
+        if zeile.ars and zeile.ars.isdigit():
+            zeile.gebiet = gebiete.get(zeile.ars)
+            if zeile.gebiet is None:
+                zeile.fehler.append(f"Unbekannter ARS {zeile.ars} (kein Land, Kreis, Gemeinde).")
+            elif zeile.gebiet.pk not in erlaubt:
+                zeile.fehler.append(
+                    f"Für {zeile.gebiet.name} (ARS {zeile.ars}) dürfen Sie keinen "
+                    "Umsetzungsstand melden."
+                )
+        if zeile.ozg_id is not None and zeile.ars:
+            schluessel = (zeile.ozg_id, zeile.ars)
+            if schluessel in gesehen:
+                zeile.fehler.append(
+                    f"OZG-ID {zeile.ozg_id} mit ARS {zeile.ars} steht schon in Zeile "
+                    f"{gesehen[schluessel]}."
+                )
+            else:
+                gesehen[schluessel] = zeile.nummer
+
+    paare = [(z.leistung.pk, z.gebiet.pk) for z in zeilen if z.leistung and z.gebiet]
+    vorhanden = {
+        (s.leistung_id, s.gebiet_id): s
+        for s in Umsetzungsstand.objects.filter(
+            leistung_id__in={p[0] for p in paare}, gebiet_id__in={p[1] for p in paare}
+        )
+    }
+    for zeile in zeilen:
+        if zeile.leistung is None or zeile.gebiet is None:
+            continue
+        zeile.vorher = vorhanden.get((zeile.leistung.pk, zeile.gebiet.pk))
+        if zeile.vorher is None:
+            zeile.aenderung = NEU
+        elif (
+            zeile.vorher.reifegrad == zeile.reifegrad
+            and zeile.vorher.online_url == zeile.online_url
+            and zeile.vorher.bemerkung == zeile.bemerkung
+            and (zeile.stichtag is None or zeile.vorher.stichtag == zeile.stichtag)
+        ):
+            zeile.aenderung = UNVERAENDERT
+        else:
+            zeile.aenderung = GEAENDERT
+    return Blatt(zeilen)
+
+
+# --------------------------------------------------------------------------------------
+# 3. Applying
+# --------------------------------------------------------------------------------------
+
+
+class UebernahmeFehler(Exception):
+    """A row failed while applying; nothing of the sheet was written."""
+
+    def __init__(self, zeile: Zeile, meldung: str):
+        self.zeile = zeile
+        self.meldung = meldung
+        super().__init__(f"Zeile {zeile.nummer}: {meldung}")
+
+
+@transaction.atomic
+def uebernehmen(blatt: Blatt, *, user, grund: str = "Statusblatt") -> int:
+    """Apply every row of a checked sheet through ``umsetzungsstand_melden``, all in one
+    transaction: the first failing row undoes the whole sheet (:class:`UebernahmeFehler`).
+    Returns the number of rows that changed something."""
+    from .services import umsetzungsstand_melden
+
+    if not blatt.gueltig:
+        raise ValueError("Ein Statusblatt mit Fehlern kann nicht übernommen werden.")
+    geaendert = 0
+    for zeile in blatt.zeilen:
+        try:
+            umsetzungsstand_melden(
+                leistung=zeile.leistung,
+                gebiet=zeile.gebiet,
+                reifegrad=zeile.reifegrad,
+                online_url=zeile.online_url,
+                stichtag=zeile.stichtag,
+                bemerkung=zeile.bemerkung,
+                user=user,
+                grund=grund,
+            )
+        except PermissionDenied as e:
+            raise UebernahmeFehler(zeile, str(e) or "Keine Berechtigung.") from e
+        except ValidationError as e:
+            raise UebernahmeFehler(zeile, " ".join(e.messages)) from e
+        if zeile.aenderung != UNVERAENDERT:
+            geaendert += 1
+    return geaendert
