@@ -441,3 +441,15 @@ def test_seiten_auf_englisch(client):
     antwort = client.get(reverse("start"))
     assert antwort.status_code == 200
     assert '<html lang="en">' in antwort.content.decode()
+
+
+@pytest.mark.django_db
+def test_fehlerseiten_auf_deutsch(client):
+    antwort = client.get("/gibt-es-nicht/")
+    assert antwort.status_code == 404
+    assert "Seite nicht gefunden" in antwort.content.decode()
+    from django.template.loader import render_to_string
+
+    assert "Ein Fehler ist aufgetreten" in render_to_string("500.html")
+    html = render_to_string("403.html", {"exception": "Sie dürfen das nicht."})
+    assert "Keine Berechtigung" in html and "Sie dürfen das nicht." in html
