@@ -62,8 +62,11 @@ class VersionForm(forms.ModelForm):
             if name == "version" or name not in self.cleaned_data:
                 continue
             wert = self.cleaned_data[name]
-            if wert is False and isinstance(self.fields[name], forms.FileField):
-                wert = ""  # "Löschen" ticked
+            if isinstance(self.fields[name], forms.FileField):
+                if wert is None:
+                    continue  # nothing uploaded, none stored: no change (no history row)
+                if wert is False:
+                    wert = ""  # "Löschen" ticked
             daten[name] = wert
         return daten
 

@@ -12,10 +12,15 @@ How it is built
   change reached the database (``wirksam(ziel)``), and one adapter per channel
   (``kanaele["service"](user, ziel)``).
 * ``KANAELE`` says how a channel reports success and refusal: ``service`` (the service
-  function returns, or raises ``PermissionDenied``) and ``api`` (``/api/v1/`` through
+  function returns, or raises ``PermissionDenied``), ``api`` (``/api/v1/`` through
   ``APIClient``, ``format="json"``: success = 200/201/204; refusal = 401/403 for
   anonymous, 404 when ``restrict`` hides the addressed object from the user, else 403 —
-  see ``_api``). **Adding a channel** (e.g. page forms): add a ``Kanal`` to ``KANAELE``
+  see ``_api``) and ``seite`` (the page forms of ``leistungen/bearbeiten`` through
+  Django's test ``Client``: GET the form, POST its values with the change; success =
+  redirect not to the login page; refusal = login redirect for anonymous, 404 when
+  ``restrict`` hides the object, else 403, or – declared per action as ``sperre`` – the
+  field missing from the form / the value not offered, with the database unchanged —
+  see ``_seite``). **Adding a channel**: add a ``Kanal`` to ``KANAELE``
   and one adapter per action in ``ADAPTER[<channel>]`` (``{action name:
   ausfuehren(user, ziel)}``, returning what the ``Kanal`` checks);
   ``test_jede_aktion_hat_jeden_kanal`` fails until every action has one. A write the
@@ -40,12 +45,17 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, update_last_login
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, models, transaction
+from django.shortcuts import resolve_url
+from django.test import Client
 from guardian.models import UserObjectPermission
 from rest_framework.test import APIClient
 
@@ -282,9 +292,36 @@ def _api_verweigert(ausfuehren, user, ziel) -> None:
     )
 
 
+#: Page forms: success is a redirect that is not the login page (the view redirects
+#: after saving); refusals depend on the case (``_seite``).
+def _seite_erlaubt(ausfuehren, user, ziel) -> None:
+    antwort = ausfuehren(user, ziel)
+    assert antwort.status_code == 302 and not antwort.matrix_zur_anmeldung, (
+        antwort.status_code,
+        antwort.get("Location"),
+        antwort.matrix_formfehler,
+    )
+
+
+def _seite_verweigert(ausfuehren, user, ziel) -> None:
+    antwort = ausfuehren(user, ziel)
+    erwartet = antwort.matrix_verweigert
+    assert antwort.status_code in erwartet, (
+        f"verweigert erwartet als {sorted(erwartet)} ({antwort.matrix_grund})",
+        antwort.status_code,
+        antwort.get("Location"),
+        antwort.matrix_formfehler,
+    )
+    if antwort.status_code == 302:
+        # Anonymous: to the login page; a form without the field: saved, field ignored
+        # (the test then checks the database is unchanged).
+        assert antwort.matrix_zur_anmeldung == (not user.is_authenticated), antwort.get("Location")
+
+
 KANAELE: dict[str, Kanal] = {
     "service": Kanal("service", _service_erlaubt, _service_verweigert),
     "api": Kanal("api", _api_erlaubt, _api_verweigert),
+    "seite": Kanal("seite", _seite_erlaubt, _seite_verweigert),
 }
 
 
@@ -1023,6 +1060,224 @@ ADAPTER["api"] = {
     "rollenzuweisung.loeschen": _detail("delete", "rollenzuweisungen"),
 }
 
+
+# --- Channel "seite": the same writes through the page forms (leistungen/bearbeiten) --
+
+#: Signed in, the page refuses the object: 403 (``darf``) or 404 (hidden by restrict).
+SEITE_VERBOTEN = frozenset({403})
+SEITE_UNSICHTBAR = frozenset({404})
+#: The form lacks the field the role may not write: the crafted POST saves the other
+#: (unchanged) values and redirects, or re-renders the form; the field is ignored.
+SEITE_FELD_FEHLT = frozenset({200, 302})
+#: The form offers the field but not the value (a choice outside the scope): invalid.
+SEITE_WERT_FEHLT = frozenset({200})
+
+#: One client for every request (middleware loaded once); logged in/out per request.
+_SEITE_CLIENT = Client()
+
+
+def _formwert(wert):
+    """A Python value → what a browser would POST for it."""
+    if isinstance(wert, (list, tuple, models.QuerySet)):
+        return [str(getattr(w, "pk", w)) for w in wert]
+    if wert is None:
+        return ""
+    if wert is True:
+        return "on"
+    if isinstance(wert, (dt.date, dt.datetime)):
+        return wert.isoformat()
+    return str(getattr(wert, "pk", wert))
+
+
+def _formdaten(form) -> dict:
+    """The values a browser submits for an unchanged ``form`` (hidden version included;
+    files and unticked checkboxes are not sent)."""
+    daten = {}
+    for bf in form:
+        wert = bf.value()
+        if wert is False or isinstance(bf.field, forms.FileField):
+            continue
+        daten[bf.html_name] = _formwert(wert)
+    return daten
+
+
+def _seite(user, pfad: str, aendern: dict, *, objekt=None, sperre: frozenset = frozenset()):
+    """GET ``/leistungen/<pfad>`` as ``user`` (anonymous: not logged in), then POST the
+    form's current values with ``aendern`` over them, like a browser with a crafted field.
+
+    ``objekt``: what the URL addresses (hidden by ``restrict`` → 404). ``sperre``: the
+    fields of ``aendern`` whose absence from the form (or value not offered) is this
+    action's field-level refusal – declared per action, never inferred for the others.
+    The accepted refusal statuses are attached as ``matrix_verweigert``.
+    """
+    client = _SEITE_CLIENT
+    url = f"/leistungen/{pfad}"
+    if user.is_authenticated:
+        # Logging in is not the write under test: keep last_login out of the snapshot.
+        getrennt = user_logged_in.disconnect(dispatch_uid="update_last_login")
+        try:
+            client.force_login(user)
+        finally:
+            if getrennt:
+                user_logged_in.connect(update_last_login, dispatch_uid="update_last_login")
+    try:
+        seite = client.get(url)
+        daten = {k: _formwert(v) for k, v in aendern.items()}
+        grund = "403: darf nicht"
+        verweigert = SEITE_VERBOTEN
+        if not user.is_authenticated:
+            grund, verweigert = "anonym: Anmeldeseite", frozenset({302})
+        elif objekt is not None and not restrict(type(objekt).objects.filter(pk=objekt.pk), user):
+            grund, verweigert = "404: unsichtbar", SEITE_UNSICHTBAR
+        if seite.status_code == 200:
+            form = seite.context["form"]
+            daten = {**_formdaten(form), **daten}
+            for name in sperre:
+                if name not in form.fields:
+                    grund, verweigert = f"Feld {name} fehlt im Formular", SEITE_FELD_FEHLT
+                    break
+                try:
+                    form.fields[name].clean(daten[name])
+                except ValidationError:
+                    grund, verweigert = f"Wert für {name} nicht angeboten", SEITE_WERT_FEHLT
+                    break
+        antwort = client.post(url, daten)
+    finally:
+        client.logout()
+    anmeldung = resolve_url(settings.LOGIN_URL)
+    antwort.matrix_zur_anmeldung = antwort.get("Location", "").startswith(anmeldung)
+    antwort.matrix_verweigert = verweigert
+    antwort.matrix_grund = grund
+    kontext = antwort.context
+    form = kontext.get("form") if kontext is not None else None
+    antwort.matrix_formfehler = form.errors.get_json_data() if form is not None else None
+    return antwort
+
+
+def _seite_leistung(aendern: Callable[[Any], dict], sperre=frozenset(), leistung=lambda z: z):
+    """Adapter for the Leistung form ``<ozg_id>/bearbeiten/``."""
+
+    def ausfuehren(user, z):
+        le = leistung(z)
+        return _seite(
+            user, f"{le.ozg_id}/bearbeiten/", aendern(z), objekt=le, sperre=frozenset(sperre)
+        )
+
+    return ausfuehren
+
+
+def _seite_meilenstein(user, m):
+    return _seite(user, f"meilensteine/{m.pk}/", {"erreicht": ERREICHT}, objekt=m)
+
+
+def _seite_umsetzungsstand(user, z):
+    return _seite(
+        user,
+        "umsetzungsstand/",
+        {"leistung": z.leistung.ozg_id, "gebiet": z.gebiet.ars, "reifegrad": 3},
+        sperre=frozenset({"gebiet"}),
+    )
+
+
+_NUR_SERVICE = "no page form (leistungen/bearbeiten has none; only service/API)"
+
+ADAPTER["seite"] = {
+    "themenfeld.anlegen": KeinWeg(_NUR_SERVICE),
+    "themenfeld.phase": KeinWeg(_NUR_SERVICE),
+    "themenfeld.federfuehrung": KeinWeg(_NUR_SERVICE),
+    "lebenslage.anlegen": KeinWeg(_NUR_SERVICE),
+    "lebenslage.bearbeiten": KeinWeg(_NUR_SERVICE),
+    "persona.anlegen": KeinWeg(_NUR_SERVICE),
+    "nutzerreise.anlegen": KeinWeg(_NUR_SERVICE),
+    "leistung.anlegen": KeinWeg("no 'new Leistung' page (catalogue)"),
+    "leistung.massenanlage": KeinWeg("no import page for Leistungen"),
+    # Field-level: UK/LV have no "prioritaet", FF/UK/LV no "themenfeld", only PM has
+    # "depriorisierung_entscheidung" (rechte.schreibbare_felder / LeistungForm).
+    "leistung.steckbrief": _seite_leistung(lambda le: {"steckbrief": NEU}),
+    "leistung.prioritaet": _seite_leistung(
+        lambda le: {"prioritaet": Prioritaet.PRIO_3}, sperre={"prioritaet"}
+    ),
+    "leistung.themenfeld": _seite_leistung(
+        lambda z: {"themenfeld": z.themenfeld}, sperre={"themenfeld"}, leistung=lambda z: z.leistung
+    ),
+    "depriorisierung.vorschlagen": _seite_leistung(
+        lambda le: {
+            "prioritaet": Prioritaet.DEPRIORISIERT,
+            "depriorisierungsgrund": Depriorisierungsgrund.RECHTLICH,
+            "depriorisierung_begruendung": "Schriftform vorgeschrieben.",
+            # Only PM's form has it (PM's proposal is not marked by the service).
+            "depriorisierung_entscheidung": Depriorisierungsentscheidung.VORGESCHLAGEN,
+        },
+        sperre={"prioritaet"},
+    ),
+    "depriorisierung.entscheiden": _seite_leistung(
+        lambda le: {"depriorisierung_entscheidung": Depriorisierungsentscheidung.BESTAETIGT},
+        sperre={"depriorisierung_entscheidung"},
+    ),
+    "leika.anlegen": KeinWeg(_NUR_SERVICE),
+    "leika.bearbeiten": KeinWeg(_NUR_SERVICE),
+    "leika.massenanlage": KeinWeg(_NUR_SERVICE),
+    "referenzimplementierung.setzen": KeinWeg(_NUR_SERVICE),
+    "ergebnis.anlegen": lambda user, le: _seite(
+        user,
+        f"{le.ozg_id}/ergebnisse/{Ergebnistyp.KLICK_PROTOTYP}/",
+        {"status": Ergebnisstatus.IN_ARBEIT},
+        objekt=le,
+    ),
+    "ergebnis.bearbeiten": lambda user, e: _seite(
+        user,
+        f"{e.leistung.ozg_id}/ergebnisse/{e.ergebnistyp}/",
+        {"status": Ergebnisstatus.IN_ARBEIT},
+        objekt=e.leistung,
+    ),
+    "meilenstein.anlegen": lambda user, z: _seite(
+        user,
+        f"{z['leistung'].ozg_id}/meilensteine/neu/",
+        {"phase": z["phase"], "name": z["name"], "geplant": z["geplant"]},
+        objekt=z["leistung"],
+    ),
+    "meilenstein.anlegen_themenfeld": KeinWeg(
+        "meilensteine/neu/ hangs under a Leistung; no page for a Themenfeld's Meilenstein"
+    ),
+    "meilenstein.bearbeiten": _seite_meilenstein,
+    "meilenstein.bearbeiten_themenfeld": _seite_meilenstein,
+    "meilenstein.leistung_wechseln": KeinWeg(
+        "MeilensteinForm has no leistung/themenfeld field (for anyone); "
+        "see test_seite_meilenstein_ignoriert_leistung"
+    ),
+    "umsetzungsprojekt.anlegen": KeinWeg("no 'new Umsetzungsprojekt' page"),
+    "umsetzungsprojekt.bearbeiten": lambda user, p: _seite(
+        user, f"umsetzungsprojekte/{p.pk}/bearbeiten/", {"beschreibung": NEU}, objekt=p
+    ),
+    # Field-level: a Leistung outside the scope is not among the offered choices.
+    "umsetzungsprojekt.leistung_aufnehmen": lambda user, z: _seite(
+        user,
+        f"umsetzungsprojekte/{z.projekt.pk}/bearbeiten/",
+        {"leistungen": [*z.projekt.leistungen.all(), z.leistung]},
+        objekt=z.projekt,
+        sperre=frozenset({"leistungen"}),
+    ),
+    # Field-level: a Gebiet outside the OZG-Koordinator's Land is not offered; roles
+    # without any Meldegebiet get 403. (The status sheet upload is the bulk variant.)
+    **{
+        f"umsetzungsstand.{ebene}": _seite_umsetzungsstand
+        for ebene in ("land", "kreis", "gemeinde")
+    },
+    "nachnutzung.erklaeren": KeinWeg(_NUR_SERVICE),
+    "nachnutzungsangebot.anlegen": KeinWeg(_NUR_SERVICE),
+    "nachnutzungsangebot.bearbeiten": KeinWeg(_NUR_SERVICE),
+    "anforderung.aenderungsanfrage": KeinWeg(_NUR_SERVICE),
+    "anforderung.hemmnis": KeinWeg(_NUR_SERVICE),
+    "anforderung.hemmnis_themenfeld": KeinWeg(_NUR_SERVICE),
+    "anforderung.entscheiden": KeinWeg(_NUR_SERVICE),
+    "organisation.anlegen": KeinWeg(_NUR_SERVICE),
+    "organisation.bearbeiten": KeinWeg(_NUR_SERVICE),
+    "rollenzuweisung.anlegen": KeinWeg(_NUR_SERVICE),
+    "rollenzuweisung.aendern": KeinWeg(_NUR_SERVICE),
+    "rollenzuweisung.beenden": KeinWeg(_NUR_SERVICE),
+    "rollenzuweisung.loeschen": KeinWeg(_NUR_SERVICE),
+}
+
 AKTIONEN = _aktionen()
 AKTION = {a.name: a for a in AKTIONEN}
 for _kanal, _adapter in ADAPTER.items():
@@ -1304,7 +1559,60 @@ def test_kein_weg_ist_ausdruecklich():
             "referenzimplementierung.setzen",
             "rollenzuweisung.beenden",
         )
+    } | {
+        ("seite", name)
+        for name in (
+            "themenfeld.anlegen",
+            "themenfeld.phase",
+            "themenfeld.federfuehrung",
+            "lebenslage.anlegen",
+            "lebenslage.bearbeiten",
+            "persona.anlegen",
+            "nutzerreise.anlegen",
+            "leistung.anlegen",
+            "leistung.massenanlage",
+            "leika.anlegen",
+            "leika.bearbeiten",
+            "leika.massenanlage",
+            "referenzimplementierung.setzen",
+            "meilenstein.anlegen_themenfeld",
+            "meilenstein.leistung_wechseln",
+            "umsetzungsprojekt.anlegen",
+            "nachnutzung.erklaeren",
+            "nachnutzungsangebot.anlegen",
+            "nachnutzungsangebot.bearbeiten",
+            "anforderung.aenderungsanfrage",
+            "anforderung.hemmnis",
+            "anforderung.hemmnis_themenfeld",
+            "anforderung.entscheiden",
+            "organisation.anlegen",
+            "organisation.bearbeiten",
+            "rollenzuweisung.anlegen",
+            "rollenzuweisung.aendern",
+            "rollenzuweisung.beenden",
+            "rollenzuweisung.loeschen",
+        )
     }
+
+
+@pytest.mark.django_db
+def test_seite_meilenstein_ignoriert_leistung(welt):
+    """meilenstein.leistung_wechseln has no page (KeinWeg): the form has no leistung /
+    themenfeld field, and a crafted POST with them (by PM, who may move it) changes
+    nothing but the fields the form has."""
+    pm = _benutzer(welt, Rolle.PROGRAMMMANAGEMENT)
+    m = Meilenstein.objects.get(pk=welt.meilenstein_im)
+    andere = Leistung.objects.get(pk=welt.leistung_dep_aus)
+    vorher = _snapshot()
+    antwort = _seite(
+        pm,
+        f"meilensteine/{m.pk}/",
+        {"leistung": andere, "themenfeld": andere.themenfeld_id},
+        objekt=m,
+    )
+    assert antwort.status_code == 302, (antwort.status_code, antwort.matrix_formfehler)
+    assert not _unterschiede(vorher, _snapshot())
+    assert _frisch(m).leistung_id == welt.leistung_im
 
 
 # ======================================================================================
