@@ -1,0 +1,89 @@
+"""Report types of the Berichtswesen (domain.md §5.5) and the one way to produce them.
+
+Every report type is a :class:`Berichtsart` registered in :data:`ARTEN` under its key.
+The job machinery (``berichtswesen.tasks``, pages, API) knows only this interface:
+
+* ``art = berichtsart("gesamtfortschritt")`` — the type, ``KeyError`` if unknown;
+* ``parameter = art.parameter_pruefen(daten, user)`` — validates the request's parameters
+  (Themenfeld, Land, Stichtag, catalogue filters …) with the type's form and returns a
+  JSON-serialisable dict (ids, ISO dates); raises ``ValidationError`` with field errors;
+* ``art.darf_anfordern(user, parameter)`` — only those who may see the underlying data
+  may request (and download) the report;
+* ``art.erzeugen(parameter, format, user=…, fortschritt=…)`` — renders the report and
+  returns an :class:`Ergebnis`. ``user=None`` is the trusted server-side caller
+  (scheduled reports): the report then shows the internal view. ``fortschritt(prozent,
+  schritt)`` is called from time to time so a progress bar can follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from django import forms
+from django.db import models
+
+
+class Format(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "Excel (XLSX)"
+    CSV = "csv", "CSV"
+
+
+@dataclass(frozen=True)
+class Ergebnis:
+    """A rendered report: suggested file name (with extension), bytes and MIME type."""
+
+    dateiname: str
+    inhalt: bytes
+    content_type: str
+
+
+Fortschritt = Callable[[int, str], None]
+
+
+def _kein_fortschritt(prozent: int, schritt: str) -> None:
+    return None
+
+
+class Berichtsart:
+    """Base class of a report type. Subclasses set the class attributes and implement
+    :meth:`darf_anfordern` and :meth:`erzeugen`."""
+
+    schluessel: ClassVar[str]
+    titel: ClassVar[str]
+    beschreibung: ClassVar[str] = ""
+    #: Validates the parameters; ``cleaned_data`` is turned into JSON by :meth:`parameter_pruefen`.
+    parameter_form: ClassVar[type[forms.Form]]
+    formate: ClassVar[tuple[str, ...]] = (Format.PDF, Format.XLSX, Format.CSV)
+
+    def parameter_pruefen(self, daten: dict[str, Any], user) -> dict[str, Any]:
+        raise NotImplementedError  # implemented by the report types (berichtswesen/berichte/)
+
+    def darf_anfordern(self, user, parameter: dict[str, Any]) -> bool:
+        raise NotImplementedError  # implemented by the report types (berichtswesen/berichte/)
+
+    def erzeugen(
+        self,
+        parameter: dict[str, Any],
+        format: str,
+        *,
+        user=None,
+        fortschritt: Fortschritt = _kein_fortschritt,
+    ) -> Ergebnis:
+        raise NotImplementedError  # implemented by the report types (berichtswesen/berichte/)
+
+
+#: All report types by key, in the order they are offered.
+ARTEN: dict[str, Berichtsart] = {}
+
+
+def registrieren(cls: type[Berichtsart]) -> type[Berichtsart]:
+    """Class decorator: registers one instance of the report type under its key."""
+    ARTEN[cls.schluessel] = cls()
+    return cls
+
+
+def berichtsart(schluessel: str) -> Berichtsart:
+    return ARTEN[schluessel]
