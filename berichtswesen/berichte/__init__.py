@@ -17,6 +17,7 @@ The job machinery (``berichtswesen.tasks``, pages, API) knows only this interfac
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -47,7 +48,7 @@ def _kein_fortschritt(prozent: int, schritt: str) -> None:
     return None
 
 
-class Berichtsart:
+class Berichtsart(ABC):
     """Base class of a report type. Subclasses set the class attributes and implement
     :meth:`darf_anfordern` and :meth:`erzeugen`."""
 
@@ -58,12 +59,13 @@ class Berichtsart:
     parameter_form: ClassVar[type[forms.Form]]
     formate: ClassVar[tuple[str, ...]] = (Format.PDF, Format.XLSX, Format.CSV)
 
-    def parameter_pruefen(self, daten: dict[str, Any], user) -> dict[str, Any]:
-        raise NotImplementedError  # implemented by the report types (berichtswesen/berichte/)
+    @abstractmethod
+    def parameter_pruefen(self, daten: dict[str, Any], user) -> dict[str, Any]: ...
 
-    def darf_anfordern(self, user, parameter: dict[str, Any]) -> bool:
-        raise NotImplementedError  # implemented by the report types (berichtswesen/berichte/)
+    @abstractmethod
+    def darf_anfordern(self, user, parameter: dict[str, Any]) -> bool: ...
 
+    @abstractmethod
     def erzeugen(
         self,
         parameter: dict[str, Any],
@@ -71,8 +73,7 @@ class Berichtsart:
         *,
         user=None,
         fortschritt: Fortschritt = _kein_fortschritt,
-    ) -> Ergebnis:
-        raise NotImplementedError  # implemented by the report types (berichtswesen/berichte/)
+    ) -> Ergebnis: ...
 
 
 #: All report types by key, in the order they are offered.
