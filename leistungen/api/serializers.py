@@ -287,3 +287,73 @@ class MeilensteinSerializer(OzgModelSerializer):
 
     def get_verzug_tage(self, obj) -> int:
         return obj.verzug_tage()
+
+
+# --------------------------------------------------------------------------------------
+# Sammelmeldung (bulk report of Umsetzungsstände): the shapes, for the schema
+# --------------------------------------------------------------------------------------
+
+
+class SammelmeldungZeileSerializer(serializers.Serializer):
+    """One row of the JSON form: the columns of the Statusblatt (``leistungen.statusblatt``).
+
+    Only documents the shape; the rows are read and checked by ``statusblatt.json_lesen``
+    and ``statusblatt.pruefen``, exactly like an uploaded sheet.
+    """
+
+    ozg_id = serializers.IntegerField(help_text="OZG-ID der Leistung.")
+    ars = serializers.CharField(
+        help_text="Amtlicher Regionalschlüssel als Text: Land 2, Kreis 5, Gemeinde 12 Ziffern."
+    )
+    reifegrad = serializers.IntegerField(min_value=0, max_value=4)
+    online_url = serializers.URLField(required=False, allow_blank=True)
+    stichtag = serializers.CharField(
+        required=False, allow_blank=True, help_text="JJJJ-MM-TT oder TT.MM.JJJJ; leer: heute."
+    )
+    bemerkung = serializers.CharField(required=False, allow_blank=True)
+
+
+class SammelmeldungEingabeSerializer(serializers.Serializer):
+    zeilen = SammelmeldungZeileSerializer(many=True, help_text="Höchstens 5000 Zeilen.")
+    nur_pruefen = serializers.BooleanField(
+        required=False, default=False, help_text="Nur prüfen, nichts speichern (Probelauf)."
+    )
+
+
+class SammelmeldungAnzahlSerializer(serializers.Serializer):
+    zeilen = serializers.IntegerField()
+    neu = serializers.IntegerField()
+    geaendert = serializers.IntegerField()
+    unveraendert = serializers.IntegerField()
+
+
+class SammelmeldungErgebniszeileSerializer(serializers.Serializer):
+    zeile = serializers.IntegerField(help_text="CSV: Zeile der Datei (Kopf = 1); JSON: ab 1.")
+    ozg_id = serializers.IntegerField()
+    ars = serializers.CharField()
+    gebiet_name = serializers.CharField()
+    reifegrad = serializers.IntegerField()
+    reifegrad_vorher = serializers.IntegerField(allow_null=True)
+    aenderung = serializers.ChoiceField(choices=["neu", "geaendert", "unveraendert"])
+    umsetzungsstand = serializers.IntegerField(
+        allow_null=True, help_text="ID des Umsetzungsstands (im Probelauf bei neuen: null)."
+    )
+    url = serializers.URLField(allow_null=True)
+
+
+class SammelmeldungAntwortSerializer(serializers.Serializer):
+    nur_pruefen = serializers.BooleanField()
+    gespeichert = serializers.BooleanField()
+    anzahl = SammelmeldungAnzahlSerializer()
+    zeilen = SammelmeldungErgebniszeileSerializer(many=True)
+
+
+class ZeilenfehlerSerializer(serializers.Serializer):
+    zeile = serializers.IntegerField(allow_null=True)
+    feld = serializers.CharField(allow_null=True)
+    meldung = serializers.CharField()
+
+
+class SammelmeldungFehlerSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    fehler = ZeilenfehlerSerializer(many=True)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from leistungen import services
+from leistungen import services, statusblatt
 from leistungen.filtersets import (
     ErgebnisFilterSet,
     LeikaLeistungFilterSet,
@@ -27,8 +31,10 @@ from leistungen.models import (
 from ozgplattform.api.exceptions import felder_umbenannt
 from ozgplattform.api.views import OzgModelViewSet
 from ozgplattform.choices import Aktion
-from ozgplattform.rechte import pruefen, pruefen_global, restrict
+from ozgplattform.models import Organisation
+from ozgplattform.rechte import AKTION_LABEL, pruefen, pruefen_global, restrict
 
+from . import sammelmeldung
 from .serializers import (
     DepriorisierungEntscheidenSerializer,
     DepriorisierungVorschlagenSerializer,
@@ -36,6 +42,9 @@ from .serializers import (
     LeikaLeistungSerializer,
     LeistungSerializer,
     MeilensteinSerializer,
+    SammelmeldungAntwortSerializer,
+    SammelmeldungEingabeSerializer,
+    SammelmeldungFehlerSerializer,
     UmsetzungsprojektSerializer,
     UmsetzungsstandSerializer,
 )
@@ -233,6 +242,73 @@ class UmsetzungsstandViewSet(OzgModelViewSet):
             user=self.request.user,
             **{**bisher, **daten},
         )
+
+    @extend_schema(
+        summary="Sammelmeldung des Umsetzungsstands (alle Zeilen oder keine)",
+        description=(
+            "Viele Umsetzungsstände (Leistung × Gebiet) in einer Anfrage, als JSON "
+            '`{"zeilen": […]}` oder als Statusblatt-CSV (`text/csv`, Spalten ozg_id, ars, '
+            "reifegrad, online_url, stichtag, bemerkung) bzw. -XLSX. Erst werden alle "
+            "Zeilen geprüft; eine fehlerhafte Zeile → 400 mit allen Fehlern, nichts "
+            "gespeichert. Sonst werden alle Zeilen in einer Transaktion gespeichert."
+        ),
+        request={
+            "application/json": SammelmeldungEingabeSerializer,
+            "text/csv": OpenApiTypes.BINARY,
+            sammelmeldung.XLSX: OpenApiTypes.BINARY,
+        },
+        parameters=[
+            OpenApiParameter(
+                "pruefen",
+                OpenApiTypes.BOOL,
+                OpenApiParameter.QUERY,
+                description="Nur prüfen, nichts speichern (Probelauf).",
+            )
+        ],
+        responses={
+            200: SammelmeldungAntwortSerializer,
+            400: OpenApiResponse(SammelmeldungFehlerSerializer, "Fehlerhafte Zeilen"),
+            401: OpenApiResponse(description="Nicht angemeldet"),
+            403: OpenApiResponse(description="Kein Melderecht oder Lesetoken"),
+            413: OpenApiResponse(SammelmeldungFehlerSerializer, "Mehr als 5000 Zeilen/5 MB"),
+            415: OpenApiResponse(description="Anderer Content-Type"),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="sammelmeldung",
+        parser_classes=[
+            sammelmeldung.BegrenzterJsonParser,
+            sammelmeldung.CsvParser,
+            sammelmeldung.XlsxParser,
+        ],
+        serializer_class=SammelmeldungEingabeSerializer,
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def sammelmeldung(self, request):
+        """Report many Umsetzungsstände at once: all rows checked first (every problem
+        listed per row), then all written in one transaction — or none."""
+        aktion = Aktion.UMSETZUNGSSTAND_MELDEN
+        if not restrict(Organisation.objects.gebiete(), request.user, aktion).exists():
+            raise PermissionDenied(f"Keine Berechtigung: {AKTION_LABEL[aktion]}.")
+        try:
+            rohzeilen, nur_pruefen = sammelmeldung.rohzeilen_lesen(request)
+            with transaction.atomic():
+                blatt = statusblatt.pruefen(rohzeilen, request.user)
+                if not blatt.gueltig:
+                    raise sammelmeldung.zeilenfehler(blatt)
+                if not nur_pruefen:
+                    try:
+                        statusblatt.uebernehmen(
+                            blatt, user=request.user, grund="Sammelmeldung (API)"
+                        )
+                    except statusblatt.UebernahmeFehler as e:
+                        raise sammelmeldung.uebernahmefehler(e) from e
+        except sammelmeldung.Sammelfehler as e:
+            return Response(e.daten, status=e.status_code)
+        return Response(sammelmeldung.antwort(blatt, nur_pruefen=nur_pruefen, request=request))
 
 
 class MeilensteinViewSet(OzgModelViewSet):
