@@ -357,3 +357,43 @@ class ZeilenfehlerSerializer(serializers.Serializer):
 class SammelmeldungFehlerSerializer(serializers.Serializer):
     detail = serializers.CharField()
     fehler = ZeilenfehlerSerializer(many=True)
+
+
+# --------------------------------------------------------------------------------------
+# Open-data export by region: the shapes, for the schema
+# --------------------------------------------------------------------------------------
+
+
+class OpendataRegionSerializer(serializers.Serializer):
+    ars = serializers.CharField()
+    name = serializers.CharField()
+    ebene = serializers.ChoiceField(choices=["land", "kreis", "gemeinde"])
+    land_ars = serializers.CharField()
+    land = serializers.CharField()
+
+
+class OpendataZeileSerializer(serializers.Serializer):
+    ozg_id = serializers.IntegerField()
+    leistung = serializers.CharField()
+    leika_schluessel = serializers.ListField(child=serializers.CharField())
+    ars = serializers.CharField()
+    region = serializers.CharField()
+    ebene = serializers.ChoiceField(choices=["land", "kreis", "gemeinde"])
+    land_ars = serializers.CharField()
+    land = serializers.CharField()
+    online_url = serializers.CharField(help_text="Leer unter Reifegrad 2.")
+    reifegrad = serializers.IntegerField(min_value=0, max_value=4)
+    reifegrad_label = serializers.CharField()
+    flaechendeckung = serializers.ChoiceField(
+        choices=["bundesweit", "landesweit", "kreisweit", "kommune", "keine"]
+    )
+    flaechendeckung_label = serializers.CharField()
+    stichtag = serializers.DateField()
+    geaendert = serializers.DateTimeField()
+
+
+class OpendataAntwortSerializer(serializers.Serializer):
+    region = OpendataRegionSerializer()
+    ebenen = serializers.ListField(child=serializers.ChoiceField(choices=["darueber", "darunter"]))
+    erstellt = serializers.DateTimeField()
+    zeilen = OpendataZeileSerializer(many=True)

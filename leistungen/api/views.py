@@ -5,13 +5,16 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from leistungen import services, statusblatt
+from leistungen import opendata, services, statusblatt
 from leistungen.filtersets import (
     ErgebnisFilterSet,
     LeikaLeistungFilterSet,
@@ -42,6 +45,7 @@ from .serializers import (
     LeikaLeistungSerializer,
     LeistungSerializer,
     MeilensteinSerializer,
+    OpendataAntwortSerializer,
     SammelmeldungAntwortSerializer,
     SammelmeldungEingabeSerializer,
     SammelmeldungFehlerSerializer,
@@ -320,3 +324,80 @@ class MeilensteinViewSet(OzgModelViewSet):
     service_aendern = services.meilenstein_aendern
     service_objekt = "meilenstein"
     aktion_aendern = Aktion.MEILENSTEIN_BEARBEITEN
+
+
+class OpendataUmsetzungsstandViewSet(viewsets.ViewSet):
+    """``GET opendata/umsetzungsstand/?ars=…&ebenen=darueber,darunter&format=json|csv|xlsx``:
+    the public Umsetzungsstand of a region (``leistungen.opendata``), for everyone.
+
+    The response is not rendered by DRF: JSON and CSV are streamed, XLSX is one file.
+    ``format`` is this view's own parameter (DRF's format negotiation is switched off
+    here); errors are JSON as everywhere.
+    """
+
+    renderer_classes = [JSONRenderer]
+    pagination_class = None
+
+    def perform_content_negotiation(self, request, force=False):
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
+    @extend_schema(
+        summary="Open-Data-Export des Umsetzungsstands nach Region",
+        description=(
+            "Alle veröffentlichten Umsetzungsstände einer Region (ARS eines Landes, "
+            "Kreises oder einer Gemeinde), auf Wunsch mit den Ebenen darüber und darunter; "
+            "JSON und CSV werden gestreamt."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "ars",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                required=True,
+                pattern=r"^(\d{2}|\d{5}|\d{12})$",
+                description="ARS der Region: Land 2, Kreis 5, Gemeinde 12 Ziffern.",
+            ),
+            OpenApiParameter(
+                "ebenen",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                description="Zusätzliche Ebenen, kommagetrennt: darueber, darunter.",
+            ),
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                enum=list(opendata.FORMATE),
+                description="json (Standard), csv (UTF-8 mit BOM, Semikolon) oder xlsx.",
+            ),
+        ],
+        responses={
+            (200, "application/json"): OpendataAntwortSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, sammelmeldung.XLSX): OpenApiTypes.BINARY,
+            400: OpenApiResponse(description="ARS fehlt, ist fehlerhaft oder unbekannt"),
+        },
+    )
+    def list(self, request):
+        try:
+            ebenen = opendata.ebenen_lesen(request.query_params.getlist("ebenen"))
+            format_ = opendata.format_lesen(request.query_params.get("format"))
+            daten = opendata.export(request.query_params.get("ars"), ebenen)
+        except opendata.UngueltigeAnfrage as e:
+            raise ValidationError({e.feld: [str(e)]}) from e
+        dateiname = f"umsetzungsstand-{daten.region.ars}"
+        if format_ == "xlsx":
+            antwort = HttpResponse(opendata.als_xlsx(daten), content_type=sammelmeldung.XLSX)
+        elif format_ == "csv":
+            antwort = StreamingHttpResponse(
+                (teil.encode("utf-8") for teil in opendata.als_csv(daten)),
+                content_type="text/csv; charset=utf-8",
+            )
+        else:
+            return StreamingHttpResponse(
+                (teil.encode("utf-8") for teil in opendata.als_json(daten)),
+                content_type="application/json",
+            )
+        antwort["Content-Disposition"] = f'attachment; filename="{dateiname}.{format_}"'
+        return antwort
