@@ -130,6 +130,7 @@ class LeistungSerializer(OzgModelSerializer):
         # The decision on a Depriorisierung has its own action; files are not uploaded
         # through the JSON API.
         read_only_fields = ["depriorisierung_entscheidung", "steckbrief_datei"]
+        kurzfelder = ("ozg_id", "name")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,7 +138,7 @@ class LeistungSerializer(OzgModelSerializer):
         if nested is not None:
             for name in self.NESTED:
                 if name not in nested:
-                    self.fields.pop(name)
+                    self.fields.pop(name, None)
 
     def get_typ(self, obj) -> dict:
         typ = obj.typ  # from the prefetched LeiKa rows
@@ -187,6 +188,7 @@ class LeikaLeistungSerializer(OzgModelSerializer):
             "erstellt",
             "geaendert",
         ]
+        kurzfelder = ("schluessel", "name")
 
 
 class UmsetzungsprojektSerializer(OzgModelSerializer):
@@ -231,6 +233,7 @@ class ErgebnisSerializer(OzgModelSerializer):
         ]
         read_only_fields = ["nachweis_datei"]
         unveraenderlich = ("leistung", "ergebnistyp")
+        kurzfelder = ("leistung", "ergebnistyp", "status")
 
     def get_anforderung(self, obj) -> dict | None:
         return _anforderung(obj.anforderung)  # Leistung via select_related
@@ -258,6 +261,7 @@ class UmsetzungsstandSerializer(OnlineUrlMixin, OzgModelSerializer):
             "geaendert",
         ]
         unveraenderlich = ("leistung", "gebiet")
+        kurzfelder = ("leistung", "gebiet_ars", "reifegrad")
 
 
 class MeilensteinSerializer(OzgModelSerializer):

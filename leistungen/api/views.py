@@ -109,21 +109,23 @@ class LeistungViewSet(OzgModelViewSet):
 
     def basis_queryset(self):
         user = self.request.user
-        queryset = (
-            super()
-            .basis_queryset()
-            .prefetch_related(
+        queryset = super().basis_queryset()
+        # Only what the response's fields need (``?fields=``/``?kurz=``).
+        if self.braucht("typ"):
+            queryset = queryset.prefetch_related(
                 Prefetch(
                     "leika_leistungen",
                     queryset=LeikaLeistung.objects.only("id", "leistung_id", "typ"),
-                ),
+                )
+            )
+        if self.braucht("vollstaendigkeit", "ergebnisse"):
+            queryset = queryset.prefetch_related(
                 Prefetch(
                     "ergebnisse",
                     queryset=restrict(Ergebnis.objects.order_by("ergebnistyp"), user),
-                ),
+                )
             )
-        )
-        if "umsetzungsstaende" in self.nested():
+        if "umsetzungsstaende" in self.nested() and self.braucht("umsetzungsstaende"):
             queryset = queryset.prefetch_related(
                 Prefetch(
                     "umsetzungsstaende",
@@ -184,6 +186,11 @@ class UmsetzungsprojektViewSet(OzgModelViewSet):
     )
     serializer_class = UmsetzungsprojektSerializer
     filterset_class = UmsetzungsprojektFilterSet
+
+    def basis_queryset(self):
+        queryset = super().basis_queryset()
+        return queryset if self.braucht("leistungen") else queryset.prefetch_related(None)
+
     ordering_fields = ("name", "themenfeld__nummer", "geaendert")
     service_anlegen = services.umsetzungsprojekt_anlegen
     service_aendern = services.umsetzungsprojekt_aendern
