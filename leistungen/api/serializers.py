@@ -352,6 +352,18 @@ class SammelmeldungAntwortSerializer(serializers.Serializer):
     zeilen = SammelmeldungErgebniszeileSerializer(many=True)
 
 
+class DetailFehlerSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class OpendataFehlerSerializer(serializers.Serializer):
+    """400 of the export: the parameter with its German message."""
+
+    ars = serializers.ListField(child=serializers.CharField(), required=False)
+    ebenen = serializers.ListField(child=serializers.CharField(), required=False)
+    format = serializers.ListField(child=serializers.CharField(), required=False)
+
+
 class ZeilenfehlerSerializer(serializers.Serializer):
     zeile = serializers.IntegerField(allow_null=True)
     feld = serializers.CharField(allow_null=True)

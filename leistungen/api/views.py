@@ -41,11 +41,13 @@ from . import sammelmeldung
 from .serializers import (
     DepriorisierungEntscheidenSerializer,
     DepriorisierungVorschlagenSerializer,
+    DetailFehlerSerializer,
     ErgebnisSerializer,
     LeikaLeistungSerializer,
     LeistungSerializer,
     MeilensteinSerializer,
     OpendataAntwortSerializer,
+    OpendataFehlerSerializer,
     SammelmeldungAntwortSerializer,
     SammelmeldungEingabeSerializer,
     SammelmeldungFehlerSerializer,
@@ -279,10 +281,10 @@ class UmsetzungsstandViewSet(OzgModelViewSet):
         responses={
             200: SammelmeldungAntwortSerializer,
             400: OpenApiResponse(SammelmeldungFehlerSerializer, "Fehlerhafte Zeilen"),
-            401: OpenApiResponse(description="Nicht angemeldet"),
-            403: OpenApiResponse(description="Kein Melderecht oder Lesetoken"),
+            401: OpenApiResponse(DetailFehlerSerializer, "Nicht angemeldet"),
+            403: OpenApiResponse(DetailFehlerSerializer, "Kein Melderecht oder Lesetoken"),
             413: OpenApiResponse(SammelmeldungFehlerSerializer, "Mehr als 5000 Zeilen/5 MB"),
-            415: OpenApiResponse(description="Anderer Content-Type"),
+            415: OpenApiResponse(DetailFehlerSerializer, "Anderer Content-Type"),
         },
     )
     @action(
@@ -383,7 +385,9 @@ class OpendataUmsetzungsstandViewSet(viewsets.ViewSet):
             (200, "application/json"): OpendataAntwortSerializer,
             (200, "text/csv"): OpenApiTypes.STR,
             (200, sammelmeldung.XLSX): OpenApiTypes.BINARY,
-            400: OpenApiResponse(description="ARS fehlt, ist fehlerhaft oder unbekannt"),
+            400: OpenApiResponse(
+                OpendataFehlerSerializer, "ARS fehlt, ist fehlerhaft oder unbekannt"
+            ),
         },
     )
     def list(self, request):
