@@ -156,7 +156,7 @@ def region_finden(ars: str | None, laender: dict[str, str]) -> Region:
     laengen = sorted(ARS_LAENGE.values())
     if not ars:
         raise UngueltigeAnfrage("ars", "Bitte einen Amtlichen Regionalschlüssel angeben (ars).")
-    if not _ARS.match(ars) or not ars.isascii() or len(ars) not in laengen:
+    if not _ARS.fullmatch(ars) or not ars.isascii() or len(ars) not in laengen:
         raise UngueltigeAnfrage(
             "ars",
             f"„{ars}“ ist kein Amtlicher Regionalschlüssel: ein Land hat 2, ein Kreis 5, "

@@ -301,7 +301,11 @@ def _datum(text: str) -> dt.date:
 
 def _werte_pruefen(zeile: Zeile, heute: dt.date) -> None:
     roh = zeile.roh
-    # A column already refused while reading (JSON: wrong type) is not checked again.
+    for spalte in SPALTEN:
+        if "\x00" in roh[spalte]:
+            zeile.problem(spalte, "Der Wert enthält ein unzulässiges Steuerzeichen (NUL).")
+            roh[spalte] = ""
+    # A column already refused (while reading, or NUL above) is not checked again.
     gemeldet = {p.feld for p in zeile.probleme}
     if "ozg_id" in gemeldet:
         pass
@@ -388,7 +392,7 @@ def pruefen(rohzeilen: list[dict[str, Any]], user, heute: dt.date | None = None)
     leistungen = {
         le.ozg_id: le for le in restrict(Leistung.objects.filter(ozg_id__in=ozg_ids), user)
     }
-    arse = {z.ars for z in zeilen if z.ars}
+    arse = {z.ars for z in zeilen if z.ars and not any(p.feld == "ars" for p in z.probleme)}
     gebiete = {
         g.ars: g for g in restrict(Organisation.objects.gebiete().filter(ars__in=arse), user)
     }

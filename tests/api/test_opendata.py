@@ -296,6 +296,8 @@ def test_nur_oeffentliche_zeilen(welt, monkeypatch):
         ("ars=12a", "ars", "ist kein Amtlicher Regionalschlüssel"),
         ("ars=０１", "ars", "ist kein Amtlicher Regionalschlüssel"),  # full-width digits
         ("ars=1234567890123", "ars", "ist kein Amtlicher Regionalschlüssel"),
+        ("ars=01%00", "ars", "ist kein Amtlicher Regionalschlüssel"),
+        ("ars=0%0A", "ars", "ist kein Amtlicher Regionalschlüssel"),
         ("ars=98", "ars", "Zum ARS 98 gibt es kein Land"),
         ("ars=98765", "ars", "Zum ARS 98765 gibt es kein Land"),
         ("ars={land}&ebenen=oben", "ebenen", "Unbekannte Ebene oben"),

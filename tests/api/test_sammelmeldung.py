@@ -249,6 +249,24 @@ def test_jede_fehlerhafte_zeile_gelistet(welt):
     assert stand(welt) == vorher
 
 
+def test_steuerzeichen_sind_zeilenfehler_kein_serverfehler(welt):
+    gut = welt["leistungen"][4].ozg_id
+    daten = [
+        {"ozg_id": gut, "ars": "01\x00", "reifegrad": 3},
+        {"ozg_id": gut, "ars": welt["kreis"].ars, "reifegrad": 3, "bemerkung": "a\x00b"},
+        {"ozg_id": gut, "ars": welt["land"].ars, "reifegrad": 3, "online_url": "https://x.de/\x00"},
+    ]
+    vorher = stand(welt)
+    antwort = api(welt["k"]).post(URL, {"zeilen": daten}, format="json")
+    assert antwort.status_code == 400, antwort.content
+    assert [(e["zeile"], e["feld"]) for e in antwort.json()["fehler"]] == [
+        (1, "ars"),
+        (2, "bemerkung"),
+        (3, "online_url"),
+    ]
+    assert stand(welt) == vorher
+
+
 def test_csv_fehler_mit_dateizeilen(welt):
     daten = [
         {"ozg_id": welt["leistungen"][0].ozg_id, "ars": welt["land"].ars, "reifegrad": 4},
