@@ -476,13 +476,22 @@ def uebernehmen(blatt: Blatt, *, user, grund: str = "Statusblatt") -> int:
     """Apply every row of a checked sheet through ``umsetzungsstand_melden``, all in one
     transaction: the first failing row undoes the whole sheet (:class:`UebernahmeFehler`).
     Returns the number of rows that changed something; each row's saved Umsetzungsstand
-    is in ``zeile.gespeichert``."""
+    is in ``zeile.gespeichert``.
+
+    Rows :func:`pruefen` found unchanged are not sent to the service: they would write
+    nothing (no history row either), and a periodic report repeats most rows, so this
+    keeps the cost per unchanged row at zero queries. Should such a row have been
+    changed by someone else since the check, their change stands — as if this sheet had
+    been applied just before it."""
     from .services import umsetzungsstand_melden
 
     if not blatt.gueltig:
         raise ValueError("Ein Statusblatt mit Fehlern kann nicht übernommen werden.")
     geaendert = 0
     for zeile in blatt.zeilen:
+        if zeile.aenderung == UNVERAENDERT:
+            zeile.gespeichert = zeile.vorher
+            continue
         try:
             zeile.gespeichert = umsetzungsstand_melden(
                 leistung=zeile.leistung,
@@ -500,6 +509,5 @@ def uebernehmen(blatt: Blatt, *, user, grund: str = "Statusblatt") -> int:
             felder = list(getattr(e, "error_dict", {}))
             feld = felder[0] if len(felder) == 1 and felder[0] in SPALTEN else None
             raise UebernahmeFehler(zeile, " ".join(e.messages), feld) from e
-        if zeile.aenderung != UNVERAENDERT:
-            geaendert += 1
+        geaendert += 1
     return geaendert

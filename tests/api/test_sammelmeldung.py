@@ -451,3 +451,13 @@ def test_speichern_waechst_hoechstens_um_eine_kleine_konstante_je_zeile(welt):
     Umsetzungsstand.objects.exclude(pk__in=Umsetzungsstand.objects.order_by("pk")[:1]).delete()
     hundert = abfragen(welt, zeilen(welt, 100))
     assert hundert - zehn <= 90 * JE_ZEILE, (zehn, hundert)
+
+
+def test_unveraenderte_zeilen_kosten_nichts_je_zeile(welt):
+    """A repeated report (every row unchanged) costs as much for 100 rows as for 10."""
+    abfragen(welt, zeilen(welt, 100))
+    verlauf = Umsetzungsstand.history.count()
+    zehn = abfragen(welt, zeilen(welt, 10))
+    hundert = abfragen(welt, zeilen(welt, 100))
+    assert hundert == zehn, (zehn, hundert)
+    assert Umsetzungsstand.history.count() == verlauf
