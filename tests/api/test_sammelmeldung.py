@@ -461,3 +461,19 @@ def test_unveraenderte_zeilen_kosten_nichts_je_zeile(welt):
     hundert = abfragen(welt, zeilen(welt, 100))
     assert hundert == zehn, (zehn, hundert)
     assert Umsetzungsstand.history.count() == verlauf
+
+
+def test_programmmanagement_meldet_fuer_jedes_land(welt):
+    pm = f.ProgrammmanagementFactory()
+    daten = [
+        {"ozg_id": welt["leistungen"][7].ozg_id, "ars": welt["fremd"].ars, "reifegrad": 2},
+        {"ozg_id": welt["leistungen"][7].ozg_id, "ars": welt["gemeinde"].ars, "reifegrad": 4},
+    ]
+    antwort = api(pm).post(URL, {"zeilen": daten}, format="json")
+    assert antwort.status_code == 200, antwort.content
+    assert antwort.json()["anzahl"]["neu"] == 2
+    assert set(
+        Umsetzungsstand.history.filter(leistung_id=welt["leistungen"][7].pk).values_list(
+            "history_user_id", flat=True
+        )
+    ) == {pm.pk}
