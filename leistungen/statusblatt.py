@@ -12,7 +12,9 @@ Three steps, each usable on its own (page, API bulk endpoint, command):
 
 Columns: ``ozg_id, ars, reifegrad, online_url, stichtag, bemerkung`` (header row, any
 order, case-insensitive; ``online_url``, ``stichtag`` and ``bemerkung`` may be missing).
-CSV: UTF-8 (with or without BOM), separated by ``;`` or ``,``.
+CSV: UTF-8 (with or without BOM), separated by ``;`` or ``,``. The API's JSON form
+(:func:`json_lesen`: a list of objects with the same keys) enters the same
+:func:`pruefen`, so page and API accept and refuse exactly the same rows.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ PFLICHTSPALTEN = ("ozg_id", "ars", "reifegrad")
 MAX_ZEILEN = 5000
 MAX_BYTES = 5 * 1024 * 1024
 
+ZU_VIELE_ZEILEN = f"Ein Statusblatt darf höchstens {MAX_ZEILEN} Zeilen haben."
+ZU_GROSS = "Die Datei ist größer als 5 MB."
+
 NEU = "neu"
 GEAENDERT = "geändert"
 UNVERAENDERT = "unverändert"
@@ -48,6 +53,21 @@ UNVERAENDERT = "unverändert"
 
 class BlattFehler(Exception):
     """The file as a whole cannot be read (format, encoding, missing columns)."""
+
+
+class BlattZuGross(BlattFehler):
+    """The sheet exceeds :data:`MAX_ZEILEN` rows or :data:`MAX_BYTES` bytes."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a row: the column it concerns (``None``: the row as a whole)."""
+
+    feld: str | None
+    meldung: str
+
+    def __str__(self) -> str:
+        return self.meldung
 
 
 @dataclass
@@ -66,7 +86,17 @@ class Zeile:
     gebiet: Organisation | None = None
     vorher: Umsetzungsstand | None = None
     aenderung: str = ""
-    fehler: list[str] = field(default_factory=list)
+    probleme: list[Problem] = field(default_factory=list)
+    #: The Umsetzungsstand as saved by :func:`uebernehmen`.
+    gespeichert: Umsetzungsstand | None = None
+
+    @property
+    def fehler(self) -> list[str]:
+        """The messages of :attr:`probleme` (what the page lists per row)."""
+        return [p.meldung for p in self.probleme]
+
+    def problem(self, feld: str | None, meldung: str) -> None:
+        self.probleme.append(Problem(feld, meldung))
 
     @property
     def reifegrad_vorher(self) -> int | None:
@@ -88,14 +118,14 @@ class Blatt:
 
     @property
     def fehlerhaft(self) -> list[Zeile]:
-        return [z for z in self.zeilen if z.fehler]
+        return [z for z in self.zeilen if z.probleme]
 
     @property
     def gueltig(self) -> bool:
         return bool(self.zeilen) and not self.fehlerhaft
 
     def anzahl(self, aenderung: str) -> int:
-        return sum(1 for z in self.zeilen if not z.fehler and z.aenderung == aenderung)
+        return sum(1 for z in self.zeilen if not z.probleme and z.aenderung == aenderung)
 
 
 # --------------------------------------------------------------------------------------
@@ -152,7 +182,7 @@ def _zeilen(kopf: list[str], daten) -> list[dict[str, Any]]:
                 roh[spalte] = _zelle(spalte, wert)
         ergebnis.append({"nummer": nummer, "roh": roh})
         if len(ergebnis) > MAX_ZEILEN:
-            raise BlattFehler(f"Ein Statusblatt darf höchstens {MAX_ZEILEN} Zeilen haben.")
+            raise BlattZuGross(ZU_VIELE_ZEILEN)
     if not ergebnis:
         raise BlattFehler("Die Datei enthält keine Datenzeilen.")
     return ergebnis
@@ -194,13 +224,65 @@ def lesen(inhalt: bytes, dateiname: str) -> list[dict[str, Any]]:
     Raises :class:`BlattFehler` when the file as a whole is unusable.
     """
     if len(inhalt) > MAX_BYTES:
-        raise BlattFehler("Die Datei ist größer als 5 MB.")
+        raise BlattZuGross(ZU_GROSS)
     name = dateiname.lower()
     if name.endswith(".xlsx"):
         return _xlsx(inhalt)
     if name.endswith(".csv") or name.endswith(".txt"):
         return _csv(inhalt)
     raise BlattFehler("Bitte eine CSV- oder XLSX-Datei hochladen.")
+
+
+def csv_lesen(inhalt: bytes) -> list[dict[str, Any]]:
+    """Raw rows of a CSV body (the API's ``text/csv`` form of a status sheet)."""
+    if len(inhalt) > MAX_BYTES:
+        raise BlattZuGross(ZU_GROSS)
+    return _csv(inhalt)
+
+
+def json_lesen(zeilen: Any) -> list[dict[str, Any]]:
+    """Raw rows from the API's JSON form: a list of objects keyed like the columns.
+
+    Row numbers count from 1 (position in the list). Numbers are taken as their text
+    (``"reifegrad": 3`` like ``"3"``); an ARS must be text (a number has lost its
+    leading zero). Unknown keys and values that are no text or number become problems
+    of the row (reported by :func:`pruefen` with the others), so a typo never passes
+    silently. Raises :class:`BlattFehler` when ``zeilen`` is not a non-empty list.
+    """
+    if not isinstance(zeilen, list):
+        raise BlattFehler("„zeilen“ muss eine Liste von Objekten sein.")
+    if not zeilen:
+        raise BlattFehler("„zeilen“ enthält keine Zeilen.")
+    if len(zeilen) > MAX_ZEILEN:
+        raise BlattZuGross(ZU_VIELE_ZEILEN)
+    ergebnis = []
+    for nummer, daten in enumerate(zeilen, start=1):
+        roh = dict.fromkeys(SPALTEN, "")
+        probleme: list[tuple[str | None, str]] = []
+        if not isinstance(daten, dict):
+            probleme.append((None, "Die Zeile ist kein Objekt."))
+            daten = {}
+        for schluessel, wert in daten.items():
+            spalte = str(schluessel).strip().lower()
+            if spalte not in SPALTEN:
+                probleme.append(
+                    (
+                        str(schluessel),
+                        f"Unbekanntes Feld „{schluessel}“ (erlaubt: {', '.join(SPALTEN)}).",
+                    )
+                )
+            elif wert is None:
+                continue
+            elif isinstance(wert, bool) or not isinstance(wert, (str, int, float)):
+                probleme.append((spalte, "Der Wert muss Text oder eine Zahl sein."))
+            elif spalte == "ars" and not isinstance(wert, str):
+                probleme.append(
+                    (spalte, 'Den ARS bitte als Text angeben (z. B. "01001"), nicht als Zahl.')
+                )
+            else:
+                roh[spalte] = _zelle("", wert)
+        ergebnis.append({"nummer": nummer, "roh": roh, "probleme": probleme})
+    return ergebnis
 
 
 # --------------------------------------------------------------------------------------
@@ -219,28 +301,54 @@ def _datum(text: str) -> dt.date:
 
 def _werte_pruefen(zeile: Zeile, heute: dt.date) -> None:
     roh = zeile.roh
-    if not roh["ozg_id"]:
-        zeile.fehler.append("OZG-ID fehlt.")
+    for spalte in SPALTEN:
+        if "\x00" in roh[spalte]:
+            zeile.problem(spalte, "Der Wert enthält ein unzulässiges Steuerzeichen (NUL).")
+            roh[spalte] = ""
+    # A column already refused (while reading, or NUL above) is not checked again.
+    gemeldet = {p.feld for p in zeile.probleme}
+    if "ozg_id" in gemeldet:
+        pass
+    elif not roh["ozg_id"]:
+        zeile.problem("ozg_id", "OZG-ID fehlt.")
     else:
         try:
             zeile.ozg_id = int(roh["ozg_id"])
         except ValueError:
-            zeile.fehler.append(f"OZG-ID „{roh['ozg_id']}“ ist keine Zahl.")
+            zeile.problem("ozg_id", f"OZG-ID „{roh['ozg_id']}“ ist keine Zahl.")
+        else:
+            if not 0 < zeile.ozg_id < 2**31:
+                zeile.problem("ozg_id", f"OZG-ID {zeile.ozg_id} gibt es nicht.")
+                zeile.ozg_id = None
     zeile.ars = roh["ars"]
-    if not zeile.ars:
-        zeile.fehler.append("ARS fehlt.")
-    elif not zeile.ars.isdigit():
-        zeile.fehler.append(f"ARS „{zeile.ars}“ besteht nicht nur aus Ziffern.")
-    if not roh["reifegrad"]:
-        zeile.fehler.append("Reifegrad fehlt.")
+    if "ars" in gemeldet:
+        pass
+    elif not zeile.ars:
+        zeile.problem("ars", "ARS fehlt.")
+    elif not zeile.ars.isdigit() or not zeile.ars.isascii():
+        zeile.problem("ars", f"ARS „{zeile.ars}“ besteht nicht nur aus Ziffern.")
+    elif len(zeile.ars) not in ARS_LAENGE.values():
+        zeile.problem(
+            "ars",
+            f"ARS „{zeile.ars}“ hat {len(zeile.ars)} Ziffern; ein Land hat 2, ein Kreis 5, "
+            "eine Gemeinde 12.",
+        )
+    if "reifegrad" in gemeldet:
+        pass
+    elif not roh["reifegrad"]:
+        zeile.problem("reifegrad", "Reifegrad fehlt.")
     else:
         try:
             zeile.reifegrad = int(roh["reifegrad"])
         except ValueError:
-            zeile.fehler.append(f"Reifegrad „{roh['reifegrad']}“ ist keine Zahl von 0 bis 4.")
+            zeile.problem(
+                "reifegrad", f"Reifegrad „{roh['reifegrad']}“ ist keine Zahl von 0 bis 4."
+            )
         else:
             if zeile.reifegrad not in Reifegrad.values:
-                zeile.fehler.append(f"Reifegrad {zeile.reifegrad} liegt nicht zwischen 0 und 4.")
+                zeile.problem(
+                    "reifegrad", f"Reifegrad {zeile.reifegrad} liegt nicht zwischen 0 und 4."
+                )
                 zeile.reifegrad = None
     zeile.online_url = roh["online_url"]
     if zeile.online_url:
@@ -249,34 +357,45 @@ def _werte_pruefen(zeile: Zeile, heute: dt.date) -> None:
             if len(zeile.online_url) > 500:
                 raise ValidationError("zu lang")
         except ValidationError:
-            zeile.fehler.append(f"„{zeile.online_url}“ ist keine gültige URL (http/https).")
+            zeile.problem("online_url", f"„{zeile.online_url}“ ist keine gültige URL (http/https).")
     if roh["stichtag"]:
         try:
             zeile.stichtag = _datum(roh["stichtag"])
         except ValueError:
-            zeile.fehler.append(
-                f"Stichtag „{roh['stichtag']}“ ist kein Datum (TT.MM.JJJJ oder JJJJ-MM-TT)."
+            zeile.problem(
+                "stichtag",
+                f"Stichtag „{roh['stichtag']}“ ist kein Datum (TT.MM.JJJJ oder JJJJ-MM-TT).",
             )
         else:
             if zeile.stichtag > heute:
-                zeile.fehler.append("Der Stichtag darf nicht in der Zukunft liegen.")
+                zeile.problem("stichtag", "Der Stichtag darf nicht in der Zukunft liegen.")
     zeile.bemerkung = roh["bemerkung"]
 
 
 def pruefen(rohzeilen: list[dict[str, Any]], user, heute: dt.date | None = None) -> Blatt:
     """Check every row (values, OZG-ID, ARS, right to report for the Gebiet, duplicates)
-    and work out its change. A constant number of queries, whatever the number of rows."""
+    and work out its change. A constant number of queries, whatever the number of rows.
+
+    Leistungen and Gebiete the user may not see count as unknown. ``rohzeilen`` come
+    from :func:`lesen` or :func:`json_lesen` (whose problems of form are taken over).
+    """
     heute = heute or timezone.localdate()
-    zeilen = [
-        Zeile(nummer=r["nummer"], roh={**dict.fromkeys(SPALTEN, ""), **r["roh"]}) for r in rohzeilen
-    ]
-    for zeile in zeilen:
+    zeilen = []
+    for r in rohzeilen:
+        zeile = Zeile(nummer=r["nummer"], roh={**dict.fromkeys(SPALTEN, ""), **r["roh"]})
+        for feld, meldung in r.get("probleme", ()):
+            zeile.problem(feld, meldung)
         _werte_pruefen(zeile, heute)
+        zeilen.append(zeile)
 
     ozg_ids = {z.ozg_id for z in zeilen if z.ozg_id is not None}
-    leistungen = {le.ozg_id: le for le in Leistung.objects.filter(ozg_id__in=ozg_ids)}
-    arse = {z.ars for z in zeilen if z.ars}
-    gebiete = {g.ars: g for g in Organisation.objects.gebiete().filter(ars__in=arse)}
+    leistungen = {
+        le.ozg_id: le for le in restrict(Leistung.objects.filter(ozg_id__in=ozg_ids), user)
+    }
+    arse = {z.ars for z in zeilen if z.ars and not any(p.feld == "ars" for p in z.probleme)}
+    gebiete = {
+        g.ars: g for g in restrict(Organisation.objects.gebiete().filter(ars__in=arse), user)
+    }
     erlaubt = set(
         restrict(
             Organisation.objects.gebiete().filter(ars__in=arse),
@@ -290,22 +409,24 @@ def pruefen(rohzeilen: list[dict[str, Any]], user, heute: dt.date | None = None)
         if zeile.ozg_id is not None:
             zeile.leistung = leistungen.get(zeile.ozg_id)
             if zeile.leistung is None:
-                zeile.fehler.append(f"Unbekannte OZG-ID {zeile.ozg_id}.")
-        if zeile.ars and zeile.ars.isdigit():
+                zeile.problem("ozg_id", f"Unbekannte OZG-ID {zeile.ozg_id}.")
+        if zeile.ars and not any(p.feld == "ars" for p in zeile.probleme):
             zeile.gebiet = gebiete.get(zeile.ars)
             if zeile.gebiet is None:
-                zeile.fehler.append(f"Unbekannter ARS {zeile.ars} (kein Land, Kreis, Gemeinde).")
+                zeile.problem("ars", f"Unbekannter ARS {zeile.ars} (kein Land, Kreis, Gemeinde).")
             elif zeile.gebiet.pk not in erlaubt:
-                zeile.fehler.append(
+                zeile.problem(
+                    "ars",
                     f"Für {zeile.gebiet.name} (ARS {zeile.ars}) dürfen Sie keinen "
-                    "Umsetzungsstand melden."
+                    "Umsetzungsstand melden.",
                 )
         if zeile.ozg_id is not None and zeile.ars:
             schluessel = (zeile.ozg_id, zeile.ars)
             if schluessel in gesehen:
-                zeile.fehler.append(
+                zeile.problem(
+                    None,
                     f"OZG-ID {zeile.ozg_id} mit ARS {zeile.ars} steht schon in Zeile "
-                    f"{gesehen[schluessel]}."
+                    f"{gesehen[schluessel]}.",
                 )
             else:
                 gesehen[schluessel] = zeile.nummer
@@ -343,9 +464,10 @@ def pruefen(rohzeilen: list[dict[str, Any]], user, heute: dt.date | None = None)
 class UebernahmeFehler(Exception):
     """A row failed while applying; nothing of the sheet was written."""
 
-    def __init__(self, zeile: Zeile, meldung: str):
+    def __init__(self, zeile: Zeile, meldung: str, feld: str | None = None):
         self.zeile = zeile
         self.meldung = meldung
+        self.feld = feld
         super().__init__(f"Zeile {zeile.nummer}: {meldung}")
 
 
@@ -353,15 +475,25 @@ class UebernahmeFehler(Exception):
 def uebernehmen(blatt: Blatt, *, user, grund: str = "Statusblatt") -> int:
     """Apply every row of a checked sheet through ``umsetzungsstand_melden``, all in one
     transaction: the first failing row undoes the whole sheet (:class:`UebernahmeFehler`).
-    Returns the number of rows that changed something."""
+    Returns the number of rows that changed something; each row's saved Umsetzungsstand
+    is in ``zeile.gespeichert``.
+
+    Rows :func:`pruefen` found unchanged are not sent to the service: they would write
+    nothing (no history row either), and a periodic report repeats most rows, so this
+    keeps the cost per unchanged row at zero queries. Should such a row have been
+    changed by someone else since the check, their change stands — as if this sheet had
+    been applied just before it."""
     from .services import umsetzungsstand_melden
 
     if not blatt.gueltig:
         raise ValueError("Ein Statusblatt mit Fehlern kann nicht übernommen werden.")
     geaendert = 0
     for zeile in blatt.zeilen:
+        if zeile.aenderung == UNVERAENDERT:
+            zeile.gespeichert = zeile.vorher
+            continue
         try:
-            umsetzungsstand_melden(
+            zeile.gespeichert = umsetzungsstand_melden(
                 leistung=zeile.leistung,
                 gebiet=zeile.gebiet,
                 reifegrad=zeile.reifegrad,
@@ -372,9 +504,10 @@ def uebernehmen(blatt: Blatt, *, user, grund: str = "Statusblatt") -> int:
                 grund=grund,
             )
         except PermissionDenied as e:
-            raise UebernahmeFehler(zeile, str(e) or "Keine Berechtigung.") from e
+            raise UebernahmeFehler(zeile, str(e) or "Keine Berechtigung.", "ars") from e
         except ValidationError as e:
-            raise UebernahmeFehler(zeile, " ".join(e.messages)) from e
-        if zeile.aenderung != UNVERAENDERT:
-            geaendert += 1
+            felder = list(getattr(e, "error_dict", {}))
+            feld = felder[0] if len(felder) == 1 and felder[0] in SPALTEN else None
+            raise UebernahmeFehler(zeile, " ".join(e.messages), feld) from e
+        geaendert += 1
     return geaendert

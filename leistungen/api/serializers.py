@@ -130,6 +130,7 @@ class LeistungSerializer(OzgModelSerializer):
         # The decision on a Depriorisierung has its own action; files are not uploaded
         # through the JSON API.
         read_only_fields = ["depriorisierung_entscheidung", "steckbrief_datei"]
+        kurzfelder = ("ozg_id", "name")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,7 +138,7 @@ class LeistungSerializer(OzgModelSerializer):
         if nested is not None:
             for name in self.NESTED:
                 if name not in nested:
-                    self.fields.pop(name)
+                    self.fields.pop(name, None)
 
     def get_typ(self, obj) -> dict:
         typ = obj.typ  # from the prefetched LeiKa rows
@@ -187,6 +188,7 @@ class LeikaLeistungSerializer(OzgModelSerializer):
             "erstellt",
             "geaendert",
         ]
+        kurzfelder = ("schluessel", "name")
 
 
 class UmsetzungsprojektSerializer(OzgModelSerializer):
@@ -231,6 +233,7 @@ class ErgebnisSerializer(OzgModelSerializer):
         ]
         read_only_fields = ["nachweis_datei"]
         unveraenderlich = ("leistung", "ergebnistyp")
+        kurzfelder = ("leistung", "ergebnistyp", "status")
 
     def get_anforderung(self, obj) -> dict | None:
         return _anforderung(obj.anforderung)  # Leistung via select_related
@@ -258,6 +261,7 @@ class UmsetzungsstandSerializer(OnlineUrlMixin, OzgModelSerializer):
             "geaendert",
         ]
         unveraenderlich = ("leistung", "gebiet")
+        kurzfelder = ("leistung", "gebiet_ars", "reifegrad")
 
 
 class MeilensteinSerializer(OzgModelSerializer):
@@ -287,3 +291,125 @@ class MeilensteinSerializer(OzgModelSerializer):
 
     def get_verzug_tage(self, obj) -> int:
         return obj.verzug_tage()
+
+
+# --------------------------------------------------------------------------------------
+# Sammelmeldung (bulk report of Umsetzungsstände): the shapes, for the schema
+# --------------------------------------------------------------------------------------
+
+
+class SammelmeldungZeileSerializer(serializers.Serializer):
+    """One row of the JSON form: the columns of the Statusblatt (``leistungen.statusblatt``).
+
+    Only documents the shape; the rows are read and checked by ``statusblatt.json_lesen``
+    and ``statusblatt.pruefen``, exactly like an uploaded sheet.
+    """
+
+    ozg_id = serializers.IntegerField(help_text="OZG-ID der Leistung.")
+    ars = serializers.CharField(
+        help_text="Amtlicher Regionalschlüssel als Text: Land 2, Kreis 5, Gemeinde 12 Ziffern."
+    )
+    reifegrad = serializers.IntegerField(min_value=0, max_value=4)
+    online_url = serializers.URLField(required=False, allow_blank=True)
+    stichtag = serializers.CharField(
+        required=False, allow_blank=True, help_text="JJJJ-MM-TT oder TT.MM.JJJJ; leer: heute."
+    )
+    bemerkung = serializers.CharField(required=False, allow_blank=True)
+
+
+class SammelmeldungEingabeSerializer(serializers.Serializer):
+    zeilen = SammelmeldungZeileSerializer(many=True, help_text="Höchstens 5000 Zeilen.")
+    nur_pruefen = serializers.BooleanField(
+        required=False, default=False, help_text="Nur prüfen, nichts speichern (Probelauf)."
+    )
+
+
+class SammelmeldungAnzahlSerializer(serializers.Serializer):
+    zeilen = serializers.IntegerField()
+    neu = serializers.IntegerField()
+    geaendert = serializers.IntegerField()
+    unveraendert = serializers.IntegerField()
+
+
+class SammelmeldungErgebniszeileSerializer(serializers.Serializer):
+    zeile = serializers.IntegerField(help_text="CSV: Zeile der Datei (Kopf = 1); JSON: ab 1.")
+    ozg_id = serializers.IntegerField()
+    ars = serializers.CharField()
+    gebiet_name = serializers.CharField()
+    reifegrad = serializers.IntegerField()
+    reifegrad_vorher = serializers.IntegerField(allow_null=True)
+    aenderung = serializers.ChoiceField(choices=["neu", "geaendert", "unveraendert"])
+    umsetzungsstand = serializers.IntegerField(
+        allow_null=True, help_text="ID des Umsetzungsstands (im Probelauf bei neuen: null)."
+    )
+    url = serializers.URLField(allow_null=True)
+
+
+class SammelmeldungAntwortSerializer(serializers.Serializer):
+    nur_pruefen = serializers.BooleanField()
+    gespeichert = serializers.BooleanField()
+    anzahl = SammelmeldungAnzahlSerializer()
+    zeilen = SammelmeldungErgebniszeileSerializer(many=True)
+
+
+class DetailFehlerSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class OpendataFehlerSerializer(serializers.Serializer):
+    """400 of the export: the parameter with its German message."""
+
+    ars = serializers.ListField(child=serializers.CharField(), required=False)
+    ebenen = serializers.ListField(child=serializers.CharField(), required=False)
+    format = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class ZeilenfehlerSerializer(serializers.Serializer):
+    zeile = serializers.IntegerField(allow_null=True)
+    feld = serializers.CharField(allow_null=True)
+    meldung = serializers.CharField()
+
+
+class SammelmeldungFehlerSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    fehler = ZeilenfehlerSerializer(many=True)
+
+
+# --------------------------------------------------------------------------------------
+# Open-data export by region: the shapes, for the schema
+# --------------------------------------------------------------------------------------
+
+
+class OpendataRegionSerializer(serializers.Serializer):
+    ars = serializers.CharField()
+    name = serializers.CharField()
+    ebene = serializers.ChoiceField(choices=["land", "kreis", "gemeinde"])
+    land_ars = serializers.CharField()
+    land = serializers.CharField()
+
+
+class OpendataZeileSerializer(serializers.Serializer):
+    ozg_id = serializers.IntegerField()
+    leistung = serializers.CharField()
+    leika_schluessel = serializers.ListField(child=serializers.CharField())
+    ars = serializers.CharField()
+    region = serializers.CharField()
+    ebene = serializers.ChoiceField(choices=["land", "kreis", "gemeinde"])
+    land_ars = serializers.CharField()
+    land = serializers.CharField()
+    online_url = serializers.CharField(help_text="Leer unter Reifegrad 2.")
+    reifegrad = serializers.IntegerField(min_value=0, max_value=4)
+    reifegrad_label = serializers.CharField()
+    flaechendeckung = serializers.ChoiceField(
+        choices=["bundesweit", "landesweit", "kreisweit", "kommune", "keine"]
+    )
+    flaechendeckung_label = serializers.CharField()
+    stichtag = serializers.DateField()
+    geaendert = serializers.DateTimeField()
+
+
+class OpendataAntwortSerializer(serializers.Serializer):
+    region = OpendataRegionSerializer()
+    ebenen = serializers.ListField(child=serializers.ChoiceField(choices=["darueber", "darunter"]))
+    erstellt = serializers.DateTimeField()
+    zeilen = OpendataZeileSerializer(many=True)

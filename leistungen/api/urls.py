@@ -9,5 +9,10 @@ router.register("umsetzungsprojekte", views.UmsetzungsprojektViewSet, basename="
 router.register("ergebnisse", views.ErgebnisViewSet, basename="ergebnis")
 router.register("umsetzungsstaende", views.UmsetzungsstandViewSet, basename="umsetzungsstand")
 router.register("meilensteine", views.MeilensteinViewSet, basename="meilenstein")
+router.register(
+    "opendata/umsetzungsstand",
+    views.OpendataUmsetzungsstandViewSet,
+    basename="opendata-umsetzungsstand",
+)
 
 urlpatterns = router.urls

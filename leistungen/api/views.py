@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch
+from django.http import HttpResponse, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from leistungen import services
+from leistungen import opendata, services, statusblatt
 from leistungen.filtersets import (
     ErgebnisFilterSet,
     LeikaLeistungFilterSet,
@@ -27,15 +34,23 @@ from leistungen.models import (
 from ozgplattform.api.exceptions import felder_umbenannt
 from ozgplattform.api.views import OzgModelViewSet
 from ozgplattform.choices import Aktion
-from ozgplattform.rechte import pruefen, pruefen_global, restrict
+from ozgplattform.models import Organisation
+from ozgplattform.rechte import AKTION_LABEL, pruefen, pruefen_global, restrict
 
+from . import sammelmeldung
 from .serializers import (
     DepriorisierungEntscheidenSerializer,
     DepriorisierungVorschlagenSerializer,
+    DetailFehlerSerializer,
     ErgebnisSerializer,
     LeikaLeistungSerializer,
     LeistungSerializer,
     MeilensteinSerializer,
+    OpendataAntwortSerializer,
+    OpendataFehlerSerializer,
+    SammelmeldungAntwortSerializer,
+    SammelmeldungEingabeSerializer,
+    SammelmeldungFehlerSerializer,
     UmsetzungsprojektSerializer,
     UmsetzungsstandSerializer,
 )
@@ -96,21 +111,23 @@ class LeistungViewSet(OzgModelViewSet):
 
     def basis_queryset(self):
         user = self.request.user
-        queryset = (
-            super()
-            .basis_queryset()
-            .prefetch_related(
+        queryset = super().basis_queryset()
+        # Only what the response's fields need (``?fields=``/``?kurz=``).
+        if self.braucht("typ"):
+            queryset = queryset.prefetch_related(
                 Prefetch(
                     "leika_leistungen",
                     queryset=LeikaLeistung.objects.only("id", "leistung_id", "typ"),
-                ),
+                )
+            )
+        if self.braucht("vollstaendigkeit", "ergebnisse"):
+            queryset = queryset.prefetch_related(
                 Prefetch(
                     "ergebnisse",
                     queryset=restrict(Ergebnis.objects.order_by("ergebnistyp"), user),
-                ),
+                )
             )
-        )
-        if "umsetzungsstaende" in self.nested():
+        if "umsetzungsstaende" in self.nested() and self.braucht("umsetzungsstaende"):
             queryset = queryset.prefetch_related(
                 Prefetch(
                     "umsetzungsstaende",
@@ -171,6 +188,11 @@ class UmsetzungsprojektViewSet(OzgModelViewSet):
     )
     serializer_class = UmsetzungsprojektSerializer
     filterset_class = UmsetzungsprojektFilterSet
+
+    def basis_queryset(self):
+        queryset = super().basis_queryset()
+        return queryset if self.braucht("leistungen") else queryset.prefetch_related(None)
+
     ordering_fields = ("name", "themenfeld__nummer", "geaendert")
     service_anlegen = services.umsetzungsprojekt_anlegen
     service_aendern = services.umsetzungsprojekt_aendern
@@ -234,6 +256,73 @@ class UmsetzungsstandViewSet(OzgModelViewSet):
             **{**bisher, **daten},
         )
 
+    @extend_schema(
+        summary="Sammelmeldung des Umsetzungsstands (alle Zeilen oder keine)",
+        description=(
+            "Viele Umsetzungsstände (Leistung × Gebiet) in einer Anfrage, als JSON "
+            '`{"zeilen": […]}` oder als Statusblatt-CSV (`text/csv`, Spalten ozg_id, ars, '
+            "reifegrad, online_url, stichtag, bemerkung) bzw. -XLSX. Erst werden alle "
+            "Zeilen geprüft; eine fehlerhafte Zeile → 400 mit allen Fehlern, nichts "
+            "gespeichert. Sonst werden alle Zeilen in einer Transaktion gespeichert."
+        ),
+        request={
+            "application/json": SammelmeldungEingabeSerializer,
+            "text/csv": OpenApiTypes.BINARY,
+            sammelmeldung.XLSX: OpenApiTypes.BINARY,
+        },
+        parameters=[
+            OpenApiParameter(
+                "pruefen",
+                OpenApiTypes.BOOL,
+                OpenApiParameter.QUERY,
+                description="Nur prüfen, nichts speichern (Probelauf).",
+            )
+        ],
+        responses={
+            200: SammelmeldungAntwortSerializer,
+            400: OpenApiResponse(SammelmeldungFehlerSerializer, "Fehlerhafte Zeilen"),
+            401: OpenApiResponse(DetailFehlerSerializer, "Nicht angemeldet"),
+            403: OpenApiResponse(DetailFehlerSerializer, "Kein Melderecht oder Lesetoken"),
+            413: OpenApiResponse(SammelmeldungFehlerSerializer, "Mehr als 5000 Zeilen/5 MB"),
+            415: OpenApiResponse(DetailFehlerSerializer, "Anderer Content-Type"),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="sammelmeldung",
+        parser_classes=[
+            sammelmeldung.BegrenzterJsonParser,
+            sammelmeldung.CsvParser,
+            sammelmeldung.XlsxParser,
+        ],
+        serializer_class=SammelmeldungEingabeSerializer,
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def sammelmeldung(self, request):
+        """Report many Umsetzungsstände at once: all rows checked first (every problem
+        listed per row), then all written in one transaction — or none."""
+        aktion = Aktion.UMSETZUNGSSTAND_MELDEN
+        if not restrict(Organisation.objects.gebiete(), request.user, aktion).exists():
+            raise PermissionDenied(f"Keine Berechtigung: {AKTION_LABEL[aktion]}.")
+        try:
+            rohzeilen, nur_pruefen = sammelmeldung.rohzeilen_lesen(request)
+            with transaction.atomic():
+                blatt = statusblatt.pruefen(rohzeilen, request.user)
+                if not blatt.gueltig:
+                    raise sammelmeldung.zeilenfehler(blatt)
+                if not nur_pruefen:
+                    try:
+                        statusblatt.uebernehmen(
+                            blatt, user=request.user, grund="Sammelmeldung (API)"
+                        )
+                    except statusblatt.UebernahmeFehler as e:
+                        raise sammelmeldung.uebernahmefehler(e) from e
+        except sammelmeldung.Sammelfehler as e:
+            return Response(e.daten, status=e.status_code)
+        return Response(sammelmeldung.antwort(blatt, nur_pruefen=nur_pruefen, request=request))
+
 
 class MeilensteinViewSet(OzgModelViewSet):
     queryset = Meilenstein.objects.all()
@@ -244,3 +333,82 @@ class MeilensteinViewSet(OzgModelViewSet):
     service_aendern = services.meilenstein_aendern
     service_objekt = "meilenstein"
     aktion_aendern = Aktion.MEILENSTEIN_BEARBEITEN
+
+
+class OpendataUmsetzungsstandViewSet(viewsets.ViewSet):
+    """``GET opendata/umsetzungsstand/?ars=…&ebenen=darueber,darunter&format=json|csv|xlsx``:
+    the public Umsetzungsstand of a region (``leistungen.opendata``), for everyone.
+
+    The response is not rendered by DRF: JSON and CSV are streamed, XLSX is one file.
+    ``format`` is this view's own parameter (DRF's format negotiation is switched off
+    here); errors are JSON as everywhere.
+    """
+
+    renderer_classes = [JSONRenderer]
+    pagination_class = None
+
+    def perform_content_negotiation(self, request, force=False):
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
+    @extend_schema(
+        summary="Open-Data-Export des Umsetzungsstands nach Region",
+        description=(
+            "Alle veröffentlichten Umsetzungsstände einer Region (ARS eines Landes, "
+            "Kreises oder einer Gemeinde), auf Wunsch mit den Ebenen darüber und darunter; "
+            "JSON und CSV werden gestreamt."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "ars",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                required=True,
+                pattern=r"^(\d{2}|\d{5}|\d{12})$",
+                description="ARS der Region: Land 2, Kreis 5, Gemeinde 12 Ziffern.",
+            ),
+            OpenApiParameter(
+                "ebenen",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                description="Zusätzliche Ebenen, kommagetrennt: darueber, darunter.",
+            ),
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                enum=list(opendata.FORMATE),
+                description="json (Standard), csv (UTF-8 mit BOM, Semikolon) oder xlsx.",
+            ),
+        ],
+        responses={
+            (200, "application/json"): OpendataAntwortSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, sammelmeldung.XLSX): OpenApiTypes.BINARY,
+            400: OpenApiResponse(
+                OpendataFehlerSerializer, "ARS fehlt, ist fehlerhaft oder unbekannt"
+            ),
+        },
+    )
+    def list(self, request):
+        try:
+            ebenen = opendata.ebenen_lesen(request.query_params.getlist("ebenen"))
+            format_ = opendata.format_lesen(request.query_params.get("format"))
+            daten = opendata.export(request.query_params.get("ars"), ebenen)
+        except opendata.UngueltigeAnfrage as e:
+            raise ValidationError({e.feld: [str(e)]}) from e
+        dateiname = f"umsetzungsstand-{daten.region.ars}"
+        if format_ == "xlsx":
+            antwort = HttpResponse(opendata.als_xlsx(daten), content_type=sammelmeldung.XLSX)
+        elif format_ == "csv":
+            antwort = StreamingHttpResponse(
+                (teil.encode("utf-8") for teil in opendata.als_csv(daten)),
+                content_type="text/csv; charset=utf-8",
+            )
+        else:
+            return StreamingHttpResponse(
+                (teil.encode("utf-8") for teil in opendata.als_json(daten)),
+                content_type="application/json",
+            )
+        antwort["Content-Disposition"] = f'attachment; filename="{dateiname}.{format_}"'
+        return antwort

@@ -75,6 +75,10 @@ class OzgModelSerializer(serializers.ModelSerializer):
       Leistung and Ergebnistyp of an Ergebnis). On change requests they are optional;
       sending a different value is a 400.
     * ``save()`` is not available: views call the service with ``validated_data``.
+    * Context ``ausgabefelder`` (``?fields=``/``?kurz=``, set by the viewset): the
+      response's own object carries only these fields; nested serializers are whole.
+      ``Meta.kurzfelder``: what ``?kurz=1`` shows besides ``id`` and ``url`` (default:
+      ``name`` or ``titel``).
     """
 
     serializer_related_field = SichtbarPrimaryKeyRelatedField
@@ -104,7 +108,25 @@ class OzgModelSerializer(serializers.ModelSerializer):
             for name in getattr(self.Meta, "unveraenderlich", ()):
                 if name in felder:
                     felder[name].required = False
+        auswahl = self.context.get("ausgabefelder")
+        if auswahl is not None and self._ist_antwortobjekt():
+            felder = {name: feld for name, feld in felder.items() if name in auswahl}
         return felder
+
+    def _ist_antwortobjekt(self) -> bool:
+        """The serializer of the response's object(s) itself, not one nested in it."""
+        parent = self.parent
+        if isinstance(parent, serializers.ListSerializer):
+            parent = parent.parent
+        return parent is None
+
+    def kurzfelder(self) -> tuple[str, ...]:
+        """Fields of the brief form (``?kurz=1``): ``id``, ``url`` and a designation."""
+        vorhanden = self.fields
+        bezeichnung = getattr(self.Meta, "kurzfelder", None)
+        if bezeichnung is None:
+            bezeichnung = next(((n,) for n in ("name", "titel") if n in vorhanden), ())
+        return tuple(n for n in ("id", "url", *bezeichnung) if n in vorhanden)
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
@@ -206,6 +228,7 @@ class RollenzuweisungSerializer(OzgModelSerializer):
             "erstellt",
             "geaendert",
         ]
+        kurzfelder = ("rolle", "person")
 
     def get_person(self, obj) -> dict | None:
         if not (obj.kontakt_veroeffentlichen or liest_intern(self.context)):

@@ -10,25 +10,31 @@ the services that write it. The base class does the rest, the same way everywher
 * writing: object visible → permission pre-check (403 naming the action) → input shape
   (400) → the service, which checks again inside its transaction and runs
   ``full_clean()``;
-* only the methods a service exists for are offered (else 405).
+* only the methods a service exists for are offered (else 405);
+* ``?fields=a,b`` and ``?kurz=1`` select the fields of list and detail responses
+  (:meth:`OzgModelViewSet.ausgabefelder_lesen`); :meth:`OzgModelViewSet.braucht` lets a
+  resource skip the prefetches of fields not asked for.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from ozgplattform import services
 from ozgplattform.choices import Aktion
-from ozgplattform.filtersets import OrganisationFilterSet, RollenzuweisungFilterSet
+from ozgplattform.filtersets import JaNeinFeld, OrganisationFilterSet, RollenzuweisungFilterSet
 from ozgplattform.models import Organisation, Rollenzuweisung
 from ozgplattform.rechte import pruefen, pruefen_global, restrict
 
@@ -37,6 +43,23 @@ from .serializers import OrganisationSerializer, RollenzuweisungSerializer
 from .sortierung import Sortierung
 
 _SERVICES = ("service_anlegen", "service_aendern", "service_loeschen")
+#: Actions whose response fields ``?fields=`` / ``?kurz=`` select.
+AUSWAHL_AKTIONEN = frozenset({"list", "retrieve"})
+FELDER_PARAMETER = [
+    OpenApiParameter(
+        "fields",
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        description="Nur diese Felder ausgeben, kommagetrennt (z. B. id,name). Ein "
+        "unbekanntes Feld ist ein 400, der die verfügbaren nennt.",
+    ),
+    OpenApiParameter(
+        "kurz",
+        OpenApiTypes.BOOL,
+        OpenApiParameter.QUERY,
+        description="Kurzform: id, url und die Bezeichnung (z. B. name).",
+    ),
+]
 
 
 class OzgModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -97,6 +120,61 @@ class OzgModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     # ----------------------------------------------------------------------------------
     # Reading
     # ----------------------------------------------------------------------------------
+
+    #: Fields of this response chosen by ``?fields=``/``?kurz=`` (None: all).
+    ausgabefelder: tuple[str, ...] | None = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.ausgabefelder = self.ausgabefelder_lesen()
+
+    def ausgabefelder_lesen(self) -> tuple[str, ...] | None:
+        """``?fields=id,name`` (only these, unknown → 400 naming the valid ones) or
+        ``?kurz=1`` (the serializer's ``kurzfelder()``), on lists and details."""
+        if self.action not in AUSWAHL_AKTIONEN:
+            return None
+        params = self.request.query_params
+        try:
+            kurz = bool(JaNeinFeld().to_python(params.get("kurz")))
+        except forms.ValidationError as e:
+            raise ValidationError({"kurz": e.messages}) from e
+        felder = [t.strip() for t in params.get("fields", "").split(",") if t.strip()]
+        if not kurz and not felder:
+            return None
+        if kurz and felder:
+            raise ValidationError({"fields": ["Entweder fields oder kurz angeben, nicht beides."]})
+        serializer = self.get_serializer_class()(context=self.get_serializer_context())
+        if kurz:
+            return serializer.kurzfelder()
+        verfuegbar = list(serializer.fields)
+        unbekannt = [name for name in felder if name not in verfuegbar]
+        if unbekannt:
+            raise ValidationError(
+                {
+                    "fields": [
+                        f"Unbekannte Felder: {', '.join(unbekannt)}. Verfügbar: "
+                        f"{', '.join(verfuegbar)}."
+                    ]
+                }
+            )
+        return tuple(felder)
+
+    def braucht(self, *felder: str) -> bool:
+        """Whether the response carries any of ``felder`` (to skip unneeded prefetches)."""
+        return self.ausgabefelder is None or any(f in self.ausgabefelder for f in felder)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["ausgabefelder"] = self.ausgabefelder
+        return context
+
+    @extend_schema(parameters=FELDER_PARAMETER)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(parameters=FELDER_PARAMETER)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
     def basis_queryset(self) -> models.QuerySet:
         return super().get_queryset()
