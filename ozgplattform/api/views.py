@@ -187,7 +187,9 @@ class OzgModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return super().dispatch(request, *args, **kwargs)
 
     def _schreiben(self, handler, request, *args, **kwargs):
-        schluessel = idempotenz.schluessel_lesen(request) if request.method == "POST" else None
+        schluessel = None
+        if request.method == "POST" and request.user.is_authenticated:
+            schluessel = idempotenz.schluessel_lesen(request)
         if_match = request.headers.get("If-Match")
         erlaubt = None
         if if_match is not None:
