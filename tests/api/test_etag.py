@@ -362,3 +362,23 @@ def test_konflikt_im_service_wird_412_mit_if_match_sonst_409(monkeypatch):
     assert mit.json()["etag"] == tag
     ohne = api(ff).patch(url, {"steckbrief": "a"}, format="json")
     assert ohne.status_code == 409
+
+
+def test_anforderung_entscheiden_mit_if_match():
+    """anforderungen: the decision (an action on the object) with a stale If-Match."""
+    from anforderungen.models import Anforderung
+
+    anforderung = f.AnforderungFactory()
+    pm = f.ProgrammmanagementFactory()
+    detail = detail_url("anforderung", anforderung.pk)
+    url = reverse("api:anforderung-entscheiden", args=[anforderung.pk])
+    daten = {"status": "angenommen", "begruendung": "Wird umgesetzt."}
+    alt = api(pm).get(detail)["ETag"]
+    fremd_gespeichert(anforderung)
+    vorher = stand(anforderung)
+    veraltet = api(pm).post(url, daten, format="json", HTTP_IF_MATCH=alt)
+    assert veraltet.status_code == 412, veraltet.content
+    assert stand(anforderung) == vorher
+    antwort = api(pm).post(url, daten, format="json", HTTP_IF_MATCH=api(pm).get(detail)["ETag"])
+    assert antwort.status_code == 200, antwort.content
+    assert Anforderung.objects.get(pk=anforderung.pk).status == "angenommen"
