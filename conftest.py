@@ -36,6 +36,16 @@ def _axes(settings):
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(autouse=True)
+def _frischer_cache():
+    """Every test starts with an empty cache: the API's rate limits count there (per
+    token, user, IP — and every test-client request comes from 127.0.0.1), so counts
+    must not leak from one test into the next (``ozgplattform/api/drosselung.py``)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def katalog_2019() -> Path:
     if not (KATALOG_2019 / "ozg_leistungen.csv").exists():

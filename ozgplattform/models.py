@@ -5,6 +5,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -375,3 +376,49 @@ class ApiToken(BaseModel):
             raise ValidationError(
                 {"gueltig_bis": "Ein API-Token ist höchstens ein Jahr (365 Tage) gültig."}
             )
+
+
+class IdempotenzSchluessel(models.Model):
+    """The stored response to an API POST sent with an ``Idempotency-Key`` header.
+
+    One row per (user, key), written in the same transaction as the POST's service call:
+    a retry of the same request gets this response again instead of creating a second
+    object, and a concurrent request with the same key waits on the unique index until
+    the first commits (``ozgplattform/api/idempotenz.py``). Only successful responses
+    are kept; rows expire after :attr:`GUELTIGKEIT` and are deleted by the periodic
+    task ``ozgplattform.idempotenzschluessel_aufraeumen``.
+    """
+
+    #: How long a key is remembered (and its response replayed).
+    GUELTIGKEIT = datetime.timedelta(hours=24)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Person",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    schluessel = models.CharField("Idempotency-Key", max_length=255)
+    anfrage_hash = models.CharField(
+        "SHA-256 der Anfrage", max_length=64, help_text="Methode, Pfad und kanonischer Inhalt."
+    )
+    status_code = models.PositiveSmallIntegerField("Statuscode")
+    antwort = models.JSONField("Antwort", null=True, blank=True, encoder=DjangoJSONEncoder)
+    kopfzeilen = models.JSONField("Kopfzeilen", default=dict, blank=True)
+    erstellt = models.DateTimeField("erstellt", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "Idempotenzschlüssel"
+        verbose_name_plural = "Idempotenzschlüssel"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "schluessel"], name="idempotenzschluessel_eindeutig"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schluessel} ({self.status_code})"
+
+    @property
+    def abgelaufen(self) -> bool:
+        return self.erstellt <= timezone.now() - self.GUELTIGKEIT

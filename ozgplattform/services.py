@@ -98,8 +98,8 @@ def objekt_aendern[M: models.Model](
                 if set(manager.values_list("pk", flat=True)) != {
                     w.pk if isinstance(w, models.Model) else w for w in werte
                 }:
-                    if version is not None and not geaendert:
-                        # Versioned callers see relation-only changes as a new version too.
+                    if not geaendert:
+                        # A relation-only change is a new version too (API ETags, forms).
                         obj.geaendert = timezone.now()
                         type(obj)._base_manager.filter(pk=obj.pk).update(geaendert=obj.geaendert)
                         geaendert = True

@@ -5,6 +5,7 @@ set the platform runs on SQLite with Celery tasks executed in-process. See
 ``docs/configuration.md`` for the full list.
 """
 
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -242,7 +243,33 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ozgplattform.rechte_abgleichen",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Idempotency keys of the API live 24 hours (docs/api.md).
+    "idempotenzschluessel-aufraeumen": {
+        "task": "ozgplattform.idempotenzschluessel_aufraeumen",
+        "schedule": crontab(minute=17),
+    },
 }
+
+_RATE = r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$"
+
+
+def _api_rate(name: str, default: str) -> str | None:
+    """A DRF rate such as ``1000/hour``; empty or ``none`` switches the limit off."""
+    wert = env.str(name, default=default).strip()
+    if wert.lower() in ("", "none"):
+        return None
+    if not re.match(_RATE, wert):
+        raise ImproperlyConfigured(
+            f"{name} muss die Form Anzahl/Zeitraum haben (z. B. 1000/hour; Zeitraum "
+            f"second, minute, hour oder day), nicht {wert!r}."
+        )
+    return wert
+
+
+#: API rate limits (docs/configuration.md): per token, per session user, per client IP.
+API_RATE_TOKEN = _api_rate("API_RATE_TOKEN", "1000/hour")
+API_RATE_USER = _api_rate("API_RATE_USER", "2000/hour")
+API_RATE_ANON = _api_rate("API_RATE_ANON", "600/hour")
 
 REST_FRAMEWORK = {
     # Personal API tokens (Authorization: Token <key>) first, then the browser session.
@@ -258,6 +285,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "ozgplattform.api.pagination.Seitenweise",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "ozgplattform.api.exceptions.exception_handler",
+    # Rate limits: per API token, per session user, per IP (ozgplattform/api/drosselung.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "ozgplattform.api.drosselung.TokenDrossel",
+        "ozgplattform.api.drosselung.BenutzerDrossel",
+        "ozgplattform.api.drosselung.AnonymDrossel",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": API_RATE_TOKEN,
+        "user": API_RATE_USER,
+        "anon": API_RATE_ANON,
+    },
 }
 
 # django-guardian

@@ -3,7 +3,9 @@
 from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 
+from .models import IdempotenzSchluessel
 from .rechte import rechte_synchronisieren
 
 
@@ -27,4 +29,13 @@ def rechte_abgleichen() -> int:
     for user in benutzer.iterator():
         rechte_synchronisieren(user)
         anzahl += 1
+    return anzahl
+
+
+@shared_task(name="ozgplattform.idempotenzschluessel_aufraeumen")
+def idempotenzschluessel_aufraeumen() -> int:
+    """Hourly: delete the API's idempotency keys older than 24 hours (their responses
+    are no longer replayed anyway). Idempotent; returns the number deleted."""
+    grenze = timezone.now() - IdempotenzSchluessel.GUELTIGKEIT
+    anzahl, _ = IdempotenzSchluessel.objects.filter(erstellt__lte=grenze).delete()
     return anzahl

@@ -219,7 +219,11 @@ class ErgebnisViewSet(OzgModelViewSet):
 
     def aendern(self, obj, daten):
         return services.ergebnis_setzen(
-            leistung=obj.leistung, ergebnistyp=obj.ergebnistyp, user=self.request.user, **daten
+            leistung=obj.leistung,
+            ergebnistyp=obj.ergebnistyp,
+            user=self.request.user,
+            **self.version_argument(),
+            **daten,
         )
 
 
@@ -253,6 +257,7 @@ class UmsetzungsstandViewSet(OzgModelViewSet):
             leistung=obj.leistung,
             gebiet=obj.gebiet,
             user=self.request.user,
+            **self.version_argument(),
             **{**bisher, **daten},
         )
 

@@ -9,6 +9,10 @@
 
 * ``Http404`` → 404 ``{"detail": "Nicht gefunden."}`` (Django's text is English and
   names the model).
+* ``versionen.Konflikt`` (optimistic concurrency in a service) → 409 with the
+  ``aenderungen`` since; a stale ``If-Match`` → 412 with the current ``etag`` too
+  (``etag.py``).
+* DRF's ``Throttled`` → 429 with ``Retry-After`` and a German message (``drosselung.py``).
 
 Everything else goes to DRF's handler (401, 405, throttling, …).
 """
@@ -28,6 +32,9 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ozgplattform import versionen
+
+from .drosselung import ZuVieleAnfragen
+from .etag import VorbedingungFehlgeschlagen
 
 logger = logging.getLogger(__name__)
 
@@ -60,21 +67,33 @@ def validierungsfehler(exc: DjangoValidationError) -> dict[str, list]:
     return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
 
 
+def aenderungen_json(aenderungen: list[versionen.Aenderung]) -> list[dict[str, str]]:
+    return [
+        {
+            "feld": a.feld,
+            "vorher": str(a.vorher),
+            "nachher": str(a.nachher),
+            "wer": a.wer,
+            "wann": a.wann.isoformat(),
+        }
+        for a in aenderungen
+    ]
+
+
 def exception_handler(exc, context):
     if isinstance(exc, versionen.Konflikt):
         # Lost update prevented: someone else saved first. 409 with what they changed.
         antwort = drf_exception_handler(Konflikt(exc.messages[0]), context)
-        antwort.data["aenderungen"] = [
-            {
-                "feld": a.feld,
-                "vorher": str(a.vorher),
-                "nachher": str(a.nachher),
-                "wer": a.wer,
-                "wann": a.wann.isoformat(),
-            }
-            for a in exc.aenderungen
-        ]
+        antwort.data["aenderungen"] = aenderungen_json(exc.aenderungen)
         return antwort
+    if isinstance(exc, VorbedingungFehlgeschlagen):
+        antwort = drf_exception_handler(exc, context)
+        antwort.data["etag"] = exc.etag
+        antwort.data["aenderungen"] = aenderungen_json(exc.aenderungen)
+        antwort["ETag"] = exc.etag
+        return antwort
+    if isinstance(exc, exceptions.Throttled) and not isinstance(exc, ZuVieleAnfragen):
+        exc = ZuVieleAnfragen(exc.wait)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validierungsfehler(exc))
     elif isinstance(exc, Http404):

@@ -14,30 +14,38 @@ the services that write it. The base class does the rest, the same way everywher
 * ``?fields=a,b`` and ``?kurz=1`` select the fields of list and detail responses
   (:meth:`OzgModelViewSet.ausgabefelder_lesen`); :meth:`OzgModelViewSet.braucht` lets a
   resource skip the prefetches of fields not asked for.
+* HTTP around every write (``_schreiben``): ``ETag`` on every object response,
+  ``If-None-Match`` → 304 on the detail, ``If-Match`` → 412 on a stale version
+  (``etag.py``), ``Idempotency-Key`` on POST (``idempotenz.py``); rate limits come from
+  ``REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]`` (``drosselung.py``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import inspect
 from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import models, transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, ParseError, ValidationError
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from ozgplattform import services
+from ozgplattform import services, versionen
 from ozgplattform.choices import Aktion
 from ozgplattform.filtersets import JaNeinFeld, OrganisationFilterSet, RollenzuweisungFilterSet
 from ozgplattform.models import Organisation, Rollenzuweisung
 from ozgplattform.rechte import pruefen, pruefen_global, restrict
 
+from . import etag, idempotenz
 from .pagination import Seitenweise
 from .serializers import OrganisationSerializer, RollenzuweisungSerializer
 from .sortierung import Sortierung
@@ -60,6 +68,15 @@ FELDER_PARAMETER = [
         description="Kurzform: id, url und die Bezeichnung (z. B. name).",
     ),
 ]
+_SCHREIBEND = ("post", "put", "patch", "delete")
+
+
+def _nimmt_version(funktion) -> bool:
+    """Does the service declare ``version=`` (optimistic concurrency)?"""
+    try:
+        return "version" in inspect.signature(funktion).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 class OzgModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -172,10 +189,6 @@ class OzgModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(parameters=FELDER_PARAMETER)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
     def basis_queryset(self) -> models.QuerySet:
         return super().get_queryset()
 
@@ -183,12 +196,27 @@ class OzgModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return restrict(self.basis_queryset(), self.request.user)
 
     def ausgabe(self, obj: models.Model) -> dict:
-        """Representation of ``obj`` after a write, re-read with the list's prefetches."""
+        """Representation of ``obj`` after a write, re-read with the list's prefetches.
+
+        Remembers the object's version: the response gets its ``ETag`` (``_schreiben``).
+        """
         neu = self.get_queryset().filter(pk=obj.pk).first()
+        neu = neu if neu is not None else obj
         serializer_class = type(self).serializer_class
-        return serializer_class(
-            neu if neu is not None else obj, context=self.get_serializer_context()
-        ).data
+        daten = serializer_class(neu, context=self.get_serializer_context()).data
+        self._ausgabe_version = getattr(neu, "geaendert", None)
+        return daten
+
+    @extend_schema(parameters=FELDER_PARAMETER)
+    def retrieve(self, request, *args, **kwargs):
+        """The detail with its ``ETag``; 304 without body if ``If-None-Match`` names it."""
+        obj = self.get_object()
+        daten = self.get_serializer(obj).data
+        tag = etag.etag(obj.geaendert, daten)
+        wert = request.headers.get("If-None-Match")
+        if wert is not None and etag.if_none_match_passt(wert, tag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+        return Response(daten, headers={"ETag": tag})
 
     # ----------------------------------------------------------------------------------
     # Writing: hooks calling the services
@@ -199,10 +227,130 @@ class OzgModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return self.service_anlegen(user=self.request.user, **daten), True
 
     def aendern(self, obj: models.Model, daten: dict[str, Any]) -> models.Model:
-        return self.service_aendern(**{self.service_objekt: obj}, user=self.request.user, **daten)
+        return self.service_aendern(
+            **{self.service_objekt: obj}, user=self.request.user, **self.version_argument(), **daten
+        )
 
     def loeschen(self, obj: models.Model) -> None:
         self.service_loeschen(**{self.service_objekt: obj}, user=self.request.user)
+
+    def version_argument(self, service=None) -> dict[str, dt.datetime]:
+        """``{"version": …}`` from ``If-Match`` for a service that takes ``version=``
+        (so it re-checks inside its own transaction), else empty. Hooks that call a
+        service directly pass ``**self.version_argument(service)``."""
+        service = service if service is not None else self.service_aendern
+        if self.if_match_version is None or not _nimmt_version(service):
+            return {}
+        return {"version": self.if_match_version}
+
+    # ----------------------------------------------------------------------------------
+    # Writing: HTTP around every write (ETag, If-Match, Idempotency-Key)
+    # ----------------------------------------------------------------------------------
+
+    #: The version ``If-Match`` named, once checked (None: no precondition).
+    if_match_version: dt.datetime | None = None
+    _ausgabe_version: dt.datetime | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        # Wrap the handler of a write (create, update, destroy, custom actions) so the
+        # checks below run after authentication, permissions and throttling (initial())
+        # and inside the write's transaction.
+        methode = request.method.lower()
+        handler = getattr(self, methode, None) if methode in _SCHREIBEND else None
+        if handler is not None:
+            setattr(self, methode, functools.partial(self._schreiben, handler))
+        return super().dispatch(request, *args, **kwargs)
+
+    def _schreiben(self, handler, request, *args, **kwargs):
+        schluessel = None
+        if request.method == "POST" and request.user.is_authenticated:
+            schluessel = idempotenz.schluessel_lesen(request)
+        if_match = request.headers.get("If-Match")
+        erlaubt = None
+        if if_match is not None:
+            erlaubt = etag.if_match_versionen(if_match)
+            if erlaubt is not None and (self.lookup_url_kwarg or self.lookup_field) not in kwargs:
+                raise ParseError(
+                    "If-Match gilt nur für Anfragen an ein einzelnes Objekt (…/{id}/)."
+                )
+        if schluessel is None and erlaubt is None:
+            antwort = handler(request, *args, **kwargs)
+            self._etag_setzen(antwort)
+            return antwort
+        with transaction.atomic():
+            eintrag = None
+            if schluessel is not None:
+                eintrag, gespeichert = idempotenz.reservieren(
+                    request.user, schluessel, idempotenz.anfrage_hash(request)
+                )
+                if gespeichert is not None:
+                    return gespeichert
+            if erlaubt is not None:
+                self.if_match_version = self._vorbedingung_pruefen(erlaubt)
+            try:
+                antwort = handler(request, *args, **kwargs)
+            except versionen.Konflikt as exc:
+                # The service found a newer version than If-Match named: 412 as above.
+                if self.if_match_version is None:
+                    raise
+                raise self._vorbedingung_fehlgeschlagen(exc.obj, [self.if_match_version]) from exc
+            self._etag_setzen(antwort)
+            if eintrag is not None:
+                idempotenz.speichern(eintrag, antwort)
+        return antwort
+
+    def _etag_setzen(self, antwort: Response) -> None:
+        if (
+            self._ausgabe_version is not None
+            and status.is_success(antwort.status_code)
+            and isinstance(antwort.data, dict)
+            and not antwort.has_header("ETag")
+        ):
+            antwort["ETag"] = etag.etag(self._ausgabe_version, antwort.data)
+
+    def _vorpruefung(self, obj: models.Model) -> None:
+        """The permission pre-checks of update/destroy, so a visible object the user may
+        not change stays a 403 (not a 412) whatever ``If-Match`` says."""
+        if self.action in ("update", "partial_update") and self.aktion_aendern is not None:
+            pruefen(self.request.user, self.aktion_aendern, obj)
+        elif self.action == "destroy" and self.aktion_loeschen is not None:
+            pruefen(self.request.user, self.aktion_loeschen, obj)
+
+    def _vorbedingung_pruefen(self, erlaubt: list[dt.datetime]) -> dt.datetime:
+        """Lock the object's row and compare its version with ``If-Match``; the lock
+        holds until the write commits, so nobody saves in between. 412 if stale."""
+        obj = self.get_object()
+        self._vorpruefung(obj)
+        aktuell = (
+            type(obj)
+            ._base_manager.select_for_update()
+            .filter(pk=obj.pk)
+            .values_list("geaendert", flat=True)
+            .first()
+        )
+        if aktuell is not None and aktuell in erlaubt:
+            return aktuell
+        raise self._vorbedingung_fehlgeschlagen(obj, erlaubt)
+
+    def _vorbedingung_fehlgeschlagen(
+        self, obj: models.Model, erlaubt: list[dt.datetime]
+    ) -> etag.VorbedingungFehlgeschlagen:
+        daten = self.ausgabe(obj)
+        aktuell = etag.etag(self._ausgabe_version, daten)
+        self._ausgabe_version = None
+        if erlaubt:
+            konflikt = versionen.Konflikt(obj, versionen.aenderungen_seit(obj, max(erlaubt)))
+            return etag.VorbedingungFehlgeschlagen(
+                f"{konflikt.messages[0]} (If-Match nennt eine veraltete Version; der "
+                "aktuelle ETag steht unter „etag“.)",
+                etag=aktuell,
+                aenderungen=konflikt.aenderungen,
+            )
+        return etag.VorbedingungFehlgeschlagen(
+            "If-Match nennt keine Version dieses Objekts (erwartet: der ETag einer Antwort "
+            "zu diesem Objekt, ohne W/). Es wurde nichts gespeichert.",
+            etag=aktuell,
+        )
 
     # ----------------------------------------------------------------------------------
     # Writing: HTTP
