@@ -14,10 +14,10 @@ rules of ``leistungen.rules`` — the same as ``leistungen.selectors.gesamtforts
 Rebuild method: the four history tables (Leistung, Umsetzungsstand, Ergebnis,
 Meilenstein) are read **once each**, ordered by ``history_date``, up to the end of the
 last day. Walking forward day by day, the records of each day are applied to an
-in-memory state (``+``/``~`` replace the row, ``-`` removes it); the figures of a day
-are recomputed only when a Leistung, Umsetzungsstand or Ergebnis changed that day (or a
-Stand's own Stichtag is reached) — the Meilenstein figures, which depend on the date
-itself, every day. Queries: a constant handful plus one upsert per 1000 rows,
+in-memory state (``+``/``~`` replace the row, ``-`` removes it); the per-Leistung
+figures are recomputed only for Leistungen whose row, Umsetzungsstände or Ergebnisse
+changed that day (or one of whose Stände reaches its own "Stand vom"), then summed up;
+the Meilenstein figures, which depend on the date itself, every day. Queries: a constant handful plus one upsert per 1000 rows,
 independent of the number of days and Leistungen.
 
 Limits: Organisationen (Länder, Kreise, Gemeinden) and Themenfelder are taken as they
@@ -355,45 +355,62 @@ def kennzahlen_nachbilden(von: dt.date, bis: dt.date | None = None) -> int:
     }
     zustand: dict[str, dict[int, tuple]] = {k: {} for k in quellen}
     position = dict.fromkeys(quellen, 0)
+    #: Leistung id → ids of its Umsetzungsstände / Ergebnisse in the current state.
+    kinder: dict[str, dict[int, set[int]]] = {"stand": defaultdict(set), "ergebnis": defaultdict(set)}
+
+    def neu_ableiten(pk: int) -> _Abgeleitet | None:
+        zeile = zustand["leistung"].get(pk)
+        if zeile is None or not zeile[0]:  # unknown, deleted or not in the catalogue
+            return None
+        staende = []
+        for sid in kinder["stand"].get(pk, ()):
+            _lid, gebiet_id, reifegrad, stand_tag = zustand["stand"][sid]
+            if stand_tag <= tag and gebiet_id in ars_von:
+                staende.append(rules.Stand(ars_von[gebiet_id], reifegrad))
+        ergebnisse = {}
+        for eid in kinder["ergebnis"].get(pk, ()):
+            _lid, typ, status, ff = zustand["ergebnis"][eid]
+            ergebnisse[typ] = (status or Ergebnisstatus.OFFEN, ff)
+        return _ableiten(LeistungZeile(pk, zeile[1], zeile[2], zeile[3]), staende, ergebnisse, laender_ars)
 
     objekte: list[Kennzahlenstand] = []
-    abgeleitet: dict[int, _Abgeleitet] | None = None
+    abgeleitet: dict[int, _Abgeleitet] = {}
     tag = von
+    erster = True
     while tag <= bis:
         grenze = _tagesende(tag)
-        geaendert = abgeleitet is None
+        betroffen: set[int] = set()
         for name, zeilen in quellen.items():
             i = position[name]
             while i < len(zeilen) and zeilen[i][0] < grenze:
                 _datum, art, pk, *werte = zeilen[i]
+                alt = zustand[name].get(pk)
                 if art == "-":
                     zustand[name].pop(pk, None)
                 else:
                     zustand[name][pk] = tuple(werte)
-                if name != "meilenstein":
-                    geaendert = True
+                if name == "leistung":
+                    betroffen.add(pk)
+                elif name in kinder:
+                    if alt is not None:
+                        kinder[name][alt[0]].discard(pk)
+                        betroffen.add(alt[0])
+                    if art != "-":
+                        kinder[name][werte[0]].add(pk)
+                        betroffen.add(werte[0])
                 i += 1
             position[name] = i
-        if not geaendert:
-            geaendert = any(w[3] == tag for w in zustand["stand"].values())
-        if geaendert:
-            leistungen = {
-                pk: LeistungZeile(pk, prio, vm, tf)
-                for pk, (im_katalog, prio, vm, tf) in zustand["leistung"].items()
-                if im_katalog
-            }
-            staende: dict[int, list[rules.Stand]] = defaultdict(list)
-            for leistung_id, gebiet_id, reifegrad, stand_tag in zustand["stand"].values():
-                if leistung_id in leistungen and stand_tag <= tag and gebiet_id in ars_von:
-                    staende[leistung_id].append(rules.Stand(ars_von[gebiet_id], reifegrad))
-            ergebnisse: dict[int, dict[str, tuple[str, bool | None]]] = defaultdict(dict)
-            for leistung_id, typ, status, ff in zustand["ergebnis"].values():
-                if leistung_id in leistungen:
-                    ergebnisse[leistung_id][typ] = (status or Ergebnisstatus.OFFEN, ff)
-            abgeleitet = {
-                pk: _ableiten(le, staende.get(pk, []), ergebnisse.get(pk, {}), laender_ars)
-                for pk, le in leistungen.items()
-            }
+        # A Stand counts from its own "Stand vom" on.
+        betroffen |= {w[0] for w in zustand["stand"].values() if w[3] == tag}
+        if erster:
+            betroffen = set(zustand["leistung"])
+            erster = False
+        for pk in betroffen:
+            zeile = neu_ableiten(pk)
+            if zeile is None:
+                abgeleitet.pop(pk, None)
+            else:
+                abgeleitet[pk] = zeile
         zeilen = kennzahlen_berechnen(
             tag,
             laender_ars=laender_ars,

@@ -19,8 +19,10 @@ Text cells that a spreadsheet would read as a formula are escaped with
 from __future__ import annotations
 
 import csv
+import functools
 import datetime as dt
 import io
+import logging
 import re
 import unicodedata
 import zipfile
@@ -30,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -279,6 +282,9 @@ def statische_datei(url: str) -> Path:
     if not relativ or ".." in Path(relativ).parts or relativ.startswith("/"):
         raise ZugriffVerweigert(f"Ungültiger Pfad: {url}")
     gefunden = finders.find(relativ)
+    if not gefunden and staticfiles_storage.exists(relativ):
+        # Deployed without the sources: the collected (possibly hashed) files.
+        gefunden = staticfiles_storage.path(relativ)
     if not gefunden:
         raise ZugriffVerweigert(f"Statische Datei nicht gefunden: {url}")
     return Path(gefunden)
@@ -293,6 +299,18 @@ _TYPEN = {
 }
 
 
+@functools.lru_cache(maxsize=32)
+def _schrift_entpackt(pfad: Path, mtime: float) -> bytes:
+    """A WOFF2 font decompressed to OpenType once per process: WeasyPrint would otherwise
+    decompress every font of every report again (most of a short report's time)."""
+    from fontTools.ttLib import woff2
+
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    ausgabe = io.BytesIO()
+    woff2.decompress(io.BytesIO(pfad.read_bytes()), ausgabe)
+    return ausgabe.getvalue()
+
+
 class StatischerFetcher(URLFetcher):
     """WeasyPrint URL fetcher that serves the project's static files and nothing else."""
 
@@ -301,6 +319,9 @@ class StatischerFetcher(URLFetcher):
 
     def fetch(self, url, headers=None):
         pfad = statische_datei(url)
+        if pfad.suffix == ".woff2":
+            inhalt = _schrift_entpackt(pfad, pfad.stat().st_mtime)
+            return URLFetcherResponse(url, inhalt, {"Content-Type": "font/otf"})
         return URLFetcherResponse(
             url,
             pfad.read_bytes(),
@@ -311,10 +332,20 @@ class StatischerFetcher(URLFetcher):
         return self.fetch(getattr(url, "full_url", url))
 
 
+#: The print stylesheet, addressed by its source name (not the hashed name of the
+#: manifest storage), so the fetcher finds it with the staticfiles finders.
+STYLESHEET = "berichtswesen/bericht.css"
+
+
+def statische_url(name: str) -> str:
+    return "/" + settings.STATIC_URL.strip("/") + "/" + name
+
+
 def als_html(bericht: Bericht, template: str) -> str:
     return render_to_string(
         template,
         {
+            "stylesheet": statische_url(STYLESHEET),
             "bericht": bericht,
             "abschnitte": [
                 (a, [(t, _pdf_zeilen(t)) for t in a.tabellen]) for a in bericht.abschnitte
@@ -334,4 +365,6 @@ def _pdf_zeilen(tabelle: Tabelle) -> list[list[tuple[str, str]]]:
 def als_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
+    # WeasyPrint reports every layout step at INFO; a worker log needs none of that.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     return HTML(string=html, base_url=BASIS_URL, url_fetcher=StatischerFetcher()).write_pdf()

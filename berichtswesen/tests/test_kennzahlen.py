@@ -172,3 +172,16 @@ def test_celery_task_registriert_und_laeuft(welt):
     )
     assert ergebnis.get() == 1 + Themenfeld.objects.count() + 3
     assert _stand(Ebene.GESAMT).online == 2
+
+
+def test_nachbilden_stand_zaehlt_ab_seinem_stichtag(welt):
+    heute = timezone.localdate()
+    _historie_zurueckdatieren(5)
+    vor_zwei_tagen = heute - dt.timedelta(days=2)
+    stand = Umsetzungsstand.objects.get(leistung=welt.l4)
+    Umsetzungsstand.objects.filter(pk=stand.pk).update(stichtag=vor_zwei_tagen, reifegrad=3)
+    Umsetzungsstand.history.filter(id=stand.pk).update(stichtag=vor_zwei_tagen, reifegrad=3)
+    kennzahlen_nachbilden(heute - dt.timedelta(days=4), heute - dt.timedelta(days=1))
+    assert _stand(Ebene.LAND, "22", stichtag=heute - dt.timedelta(days=3)).online == 0
+    assert _stand(Ebene.LAND, "22", stichtag=vor_zwei_tagen).online == 1
+    assert _stand(Ebene.GESAMT, stichtag=heute - dt.timedelta(days=1)).online == 3
