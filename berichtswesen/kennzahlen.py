@@ -17,8 +17,9 @@ last day. Walking forward day by day, the records of each day are applied to an
 in-memory state (``+``/``~`` replace the row, ``-`` removes it); the per-Leistung
 figures are recomputed only for Leistungen whose row, Umsetzungsstände or Ergebnisse
 changed that day (or one of whose Stände reaches its own "Stand vom"), then summed up;
-the Meilenstein figures, which depend on the date itself, every day. Queries: a constant handful plus one upsert per 1000 rows,
-independent of the number of days and Leistungen.
+the Meilenstein figures, which depend on the date itself, every day. Queries: a
+constant handful plus one upsert per 1000 rows, independent of the number of days and
+Leistungen.
 
 Limits: Organisationen (Länder, Kreise, Gemeinden) and Themenfelder are taken as they
 are today; rows written without a history record (raw SQL, ``bulk_create`` outside the
@@ -107,7 +108,7 @@ def _ableiten(
 
 def _summe(zeilen: Iterable[_Abgeleitet]) -> dict:
     reifegrad = _leer_reifegrad()
-    flaeche = {k: 0 for k in Flaechendeckung.values}
+    flaeche = dict.fromkeys(Flaechendeckung.values, 0)
     n = online = vollstaendig = mit = 0
     for z in zeilen:
         n += 1
@@ -356,7 +357,10 @@ def kennzahlen_nachbilden(von: dt.date, bis: dt.date | None = None) -> int:
     zustand: dict[str, dict[int, tuple]] = {k: {} for k in quellen}
     position = dict.fromkeys(quellen, 0)
     #: Leistung id → ids of its Umsetzungsstände / Ergebnisse in the current state.
-    kinder: dict[str, dict[int, set[int]]] = {"stand": defaultdict(set), "ergebnis": defaultdict(set)}
+    kinder: dict[str, dict[int, set[int]]] = {
+        "stand": defaultdict(set),
+        "ergebnis": defaultdict(set),
+    }
 
     def neu_ableiten(pk: int) -> _Abgeleitet | None:
         zeile = zustand["leistung"].get(pk)
@@ -371,7 +375,9 @@ def kennzahlen_nachbilden(von: dt.date, bis: dt.date | None = None) -> int:
         for eid in kinder["ergebnis"].get(pk, ()):
             _lid, typ, status, ff = zustand["ergebnis"][eid]
             ergebnisse[typ] = (status or Ergebnisstatus.OFFEN, ff)
-        return _ableiten(LeistungZeile(pk, zeile[1], zeile[2], zeile[3]), staende, ergebnisse, laender_ars)
+        return _ableiten(
+            LeistungZeile(pk, zeile[1], zeile[2], zeile[3]), staende, ergebnisse, laender_ars
+        )
 
     objekte: list[Kennzahlenstand] = []
     abgeleitet: dict[int, _Abgeleitet] = {}

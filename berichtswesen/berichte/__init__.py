@@ -91,7 +91,7 @@ def berichtsart(schluessel: str) -> Berichtsart:
 
 
 # The report types register themselves on import, in the order they are offered.
-from . import (  # noqa: E402, F401
+from . import (  # noqa: E402, F401, I001 (order = order offered)
     gesamtfortschritt,
     themenfeld,
     land,

@@ -19,8 +19,8 @@ Text cells that a spreadsheet would read as a formula are escaped with
 from __future__ import annotations
 
 import csv
-import functools
 import datetime as dt
+import functools
 import io
 import logging
 import re
@@ -151,7 +151,9 @@ def _csv_wert(wert, typ: str):
     return wert
 
 
-_UMLAUTE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+_UMLAUTE = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
 
 
 def dateiteil(text: str) -> str:
@@ -231,7 +233,7 @@ def als_xlsx(bericht: Bericht) -> bytes:
         blatt.append([s.titel for s in tabelle.spalten])
         for zeile in tabelle.zeilen:
             werte = []
-            for wert, spalte in zip(zeile, tabelle.spalten, strict=True):
+            for wert in zeile:
                 if isinstance(wert, str):
                     wert = entschaerfen(ILLEGAL_CHARACTERS_RE.sub("", wert))
                 elif isinstance(wert, dt.datetime):

@@ -26,8 +26,8 @@ from .inhalt import (
     anteil,
     beschreibung,
     datum_de,
-    meilenstein_zeilen,
     meilenstein_spalten,
+    meilenstein_zeilen,
     reifegrad_je_land_diagramm,
     stufe_label,
 )
@@ -161,15 +161,14 @@ class Gesamtfortschritt(BerichtsartBasis):
         k = gesamtfortschritt(leistungen, stichtag)
         fortschritte = leistungen_fortschritt(leistungen.select_related("themenfeld"), stichtag)
         themenfelder = list(sicht(Themenfeld.objects.all(), user).order_by("nummer"))
-        verzoegert = [
-            m
-            for m in sicht(
+        verzoegert = list(
+            sicht(
                 Meilenstein.objects.filter(pk__in=_meilensteine_von(leistungen).values("pk"))
                 .verzoegert(stichtag)
                 .select_related("themenfeld", "leistung"),
                 user,
             ).order_by("themenfeld__nummer", "geplant", "name")
-        ]
+        )
         alle_staende = list(
             Kennzahlenstand.objects.filter(
                 ebene=Ebene.GESAMT, stichtag__gte=seit, stichtag__lte=stichtag
@@ -222,7 +221,11 @@ class Gesamtfortschritt(BerichtsartBasis):
                 Tabelle(
                     "Leistungen nach Reifegrad",
                     "Reifegrad",
-                    [Spalte("Reifegrad", TEXT, 30), Spalte("Leistungen", ZAHL), Spalte("Anteil", PROZENT)],
+                    [
+                        Spalte("Reifegrad", TEXT, 30),
+                        Spalte("Leistungen", ZAHL),
+                        Spalte("Anteil", PROZENT),
+                    ],
                     [[label, a, anteil(a, n)] for label, a in daten_reifegrad],
                 )
             ],
@@ -243,7 +246,11 @@ class Gesamtfortschritt(BerichtsartBasis):
                 Tabelle(
                     "Leistungen nach Flächendeckung",
                     "Flächendeckung",
-                    [Spalte("Flächendeckung", TEXT, 32), Spalte("Leistungen", ZAHL), Spalte("Anteil", PROZENT)],
+                    [
+                        Spalte("Flächendeckung", TEXT, 32),
+                        Spalte("Leistungen", ZAHL),
+                        Spalte("Anteil", PROZENT),
+                    ],
                     [[label, a, anteil(a, n)] for label, a in daten_flaeche],
                 )
             ],
@@ -409,8 +416,7 @@ class Gesamtfortschritt(BerichtsartBasis):
         else:
             trend_text = (
                 "Aus den täglichen Kennzahlenständen des Gesamtprogramms (ganzer Katalog, "
-                "unabhängig von Filtern)"
-                + ("; je Monat der letzte Stand." if verduennt else ".")
+                "unabhängig von Filtern)" + ("; je Monat der letzte Stand." if verduennt else ".")
             )
         entwicklung = Abschnitt(
             f"Entwicklung seit {datum_de(seit)}",

@@ -66,7 +66,9 @@ class Laenderbericht(BerichtsartBasis):
         )
         anzahl_art = Counter(art for _pk, _ars, art in gebiete)
         leistungen = list(
-            sicht(Leistung.objects.im_katalog(), user).select_related("themenfeld").order_by("ozg_id")
+            sicht(Leistung.objects.im_katalog(), user)
+            .select_related("themenfeld")
+            .order_by("ozg_id")
         )
         staende = list(
             sicht(
@@ -89,8 +91,9 @@ class Laenderbericht(BerichtsartBasis):
             .order_by("leistung__ozg_id", "titel")
         )
         nachnutzer = Counter(
-            sicht(Nachnutzung.objects.filter(angebot__in=[a.pk for a in angebote]), user)
-            .values_list("angebot_id", flat=True)
+            sicht(
+                Nachnutzung.objects.filter(angebot__in=[a.pk for a in angebote]), user
+            ).values_list("angebot_id", flat=True)
         )
         nachnutzungen = list(
             sicht(Nachnutzung.objects.filter(land=land), user)
@@ -127,8 +130,12 @@ class Laenderbericht(BerichtsartBasis):
                 ]
             )
         n = len(leistungen)
-        online_n = sum(a for s, a in verteilung.items() if s is not None and s >= REIFEGRAD_OZG_KONFORM)
+        online_n = sum(
+            a for s, a in verteilung.items() if s is not None and s >= REIFEGRAD_OZG_KONFORM
+        )
         stand = datum_de(stichtag)
+        kreise_gesamt = anzahl_art[OrganisationsArt.KREIS]
+        gemeinden_gesamt = anzahl_art[OrganisationsArt.GEMEINDE]
         stufen = [0, 1, 2, 3, 4, None]
         daten_reifegrad = [(stufe_label(s), verteilung.get(s, 0)) for s in stufen]
         kategorien = [k for k in Flaechendeckung.values if k != Flaechendeckung.BUNDESWEIT]
@@ -142,7 +149,7 @@ class Laenderbericht(BerichtsartBasis):
             parameter=[
                 ("Land", f"{land.name} ({land.ars})"),
                 ("Stichtag", stand),
-                ("Kreise / Gemeinden erfasst", f"{anzahl_art[OrganisationsArt.KREIS]} / {anzahl_art[OrganisationsArt.GEMEINDE]}"),
+                ("Kreise / Gemeinden erfasst", f"{kreise_gesamt} / {gemeinden_gesamt}"),
             ],
             abschnitte=[
                 Abschnitt(
@@ -152,7 +159,9 @@ class Laenderbericht(BerichtsartBasis):
                     [
                         charts.balkendiagramm(
                             f"Leistungen nach Reifegrad in {land.name} (Stand {stand})",
-                            beschreibung("Anzahl der Leistungen je höchstem Reifegrad:", daten_reifegrad),
+                            beschreibung(
+                                "Anzahl der Leistungen je höchstem Reifegrad:", daten_reifegrad
+                            ),
                             daten_reifegrad,
                         ),
                         charts.balkendiagramm(
@@ -165,12 +174,26 @@ class Laenderbericht(BerichtsartBasis):
                         Tabelle(
                             "Kennzahlen des Landes",
                             "Überblick",
-                            [Spalte("Kennzahl", TEXT, 50), Spalte("Wert", ZAHL), Spalte("Anteil", PROZENT)],
+                            [
+                                Spalte("Kennzahl", TEXT, 50),
+                                Spalte("Wert", ZAHL),
+                                Spalte("Anteil", PROZENT),
+                            ],
                             [
                                 ["Leistungen", n, None],
-                                ["ab Stufe 3 im Land (einschl. Kreise und Gemeinden)", online_n, anteil(online_n, n)],
-                                *[[f"Flächendeckung: {label}", a, anteil(a, n)] for label, a in daten_flaeche],
-                                *[[f"Reifegrad: {label}", a, anteil(a, n)] for label, a in daten_reifegrad],
+                                [
+                                    "ab Stufe 3 im Land (einschl. Kreise und Gemeinden)",
+                                    online_n,
+                                    anteil(online_n, n),
+                                ],
+                                *[
+                                    [f"Flächendeckung: {label}", a, anteil(a, n)]
+                                    for label, a in daten_flaeche
+                                ],
+                                *[
+                                    [f"Reifegrad: {label}", a, anteil(a, n)]
+                                    for label, a in daten_reifegrad
+                                ],
                                 ["Nachnutzungen des Landes", len(nachnutzungen), None],
                                 ["Angebote des Landes im Marktplatz", len(angebote), None],
                             ],

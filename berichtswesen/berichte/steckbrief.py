@@ -80,9 +80,7 @@ class Leistungssteckbrief(BerichtsartBasis):
         if s.neubewertung_ab:
             stamm.append(["Neubewertung ab", datum_de(s.neubewertung_ab)])
         stand = datum_de(stichtag)
-        daten_laender = [
-            (z.land.name, z.stand.reifegrad if z.stand else 0) for z in s.laender
-        ]
+        daten_laender = [(z.land.name, z.stand.reifegrad if z.stand else 0) for z in s.laender]
         ri = s.referenzimplementierung
         return Bericht(
             titel=f"Leistungssteckbrief: {le.name}",
@@ -121,7 +119,12 @@ class Leistungssteckbrief(BerichtsartBasis):
                                 Spalte("Rechtsgrundlage", TEXT, 40),
                             ],
                             [
-                                [lk.schluessel or "nicht im LeiKa", lk.name, lk.typ, lk.rechtsgrundlage]
+                                [
+                                    lk.schluessel or "nicht im LeiKa",
+                                    lk.name,
+                                    lk.typ,
+                                    lk.rechtsgrundlage,
+                                ]
                                 for lk in s.leika
                             ],
                         )
@@ -171,7 +174,10 @@ class Leistungssteckbrief(BerichtsartBasis):
                     [
                         charts.balkendiagramm(
                             f"Reifegrad des Landes (Stand {stand})",
-                            beschreibung("Reifegrad je Land (0: nichts gemeldet oder offline):", daten_laender),
+                            beschreibung(
+                                "Reifegrad je Land (0: nichts gemeldet oder offline):",
+                                daten_laender,
+                            ),
                             daten_laender,
                             max_wert=4,
                         )
@@ -225,7 +231,13 @@ class Leistungssteckbrief(BerichtsartBasis):
                                 Spalte("Verzug (Tage)", ZAHL, 10),
                             ],
                             [
-                                [m.get_phase_display(), m.name, m.geplant, m.erreicht, m.tage_verzug]
+                                [
+                                    m.get_phase_display(),
+                                    m.name,
+                                    m.geplant,
+                                    m.erreicht,
+                                    m.tage_verzug,
+                                ]
                                 for m in s.meilensteine
                             ],
                             "Keine Meilensteine geplant.",
@@ -235,13 +247,19 @@ class Leistungssteckbrief(BerichtsartBasis):
                 Abschnitt(
                     "Referenzimplementierung",
                     "referenz",
-                    f"Umsetzendes Land: {ri.land.name}." if ri else "Keine Referenzimplementierung erfasst.",
+                    f"Umsetzendes Land: {ri.land.name}."
+                    if ri
+                    else "Keine Referenzimplementierung erfasst.",
                     [],
                     [
                         Tabelle(
                             "Kriterien der Referenzimplementierung",
                             "Referenzimplementierung",
-                            [Spalte("Kriterium", TEXT, 20), Spalte("erfüllt", TEXT, 8), Spalte("Bedeutung", TEXT, 60)],
+                            [
+                                Spalte("Kriterium", TEXT, 20),
+                                Spalte("erfüllt", TEXT, 8),
+                                Spalte("Bedeutung", TEXT, 60),
+                            ],
                             [[str(name), ok, str(text)] for name, ok, text in s.referenz_kriterien],
                             "Keine Referenzimplementierung erfasst.",
                         )
@@ -297,7 +315,9 @@ class Leistungssteckbrief(BerichtsartBasis):
                                     str(e.wer),
                                     e.objekt,
                                     str(e.art),
-                                    "; ".join(f"{a.feld}: {a.vorher} → {a.nachher}" for a in e.aenderungen),
+                                    "; ".join(
+                                        f"{a.feld}: {a.vorher} → {a.nachher}" for a in e.aenderungen
+                                    ),
                                 ]
                                 for e in s.verlauf
                             ],

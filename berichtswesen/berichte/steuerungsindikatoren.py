@@ -88,7 +88,11 @@ class Steuerungsindikatoren(BerichtsartBasis):
                 ]
             )
         verzoegerte = sorted(
-            (m for m in meilensteine if rules.meilenstein_ist_verzoegert(m.geplant, m.erreicht, stichtag)),
+            (
+                m
+                for m in meilensteine
+                if rules.meilenstein_ist_verzoegert(m.geplant, m.erreicht, stichtag)
+            ),
             key=lambda m: -rules.meilenstein_verzug_tage(m.geplant, m.erreicht, stichtag),
         )
         daten = [(z[1], z[5]) for z in uebersicht]
@@ -123,7 +127,9 @@ class Steuerungsindikatoren(BerichtsartBasis):
                     [
                         charts.balkendiagramm(
                             f"Verzögerte Meilensteine je Themenfeld (Stand {stand})",
-                            beschreibung("Anzahl der verzögerten Meilensteine je Themenfeld:", daten),
+                            beschreibung(
+                                "Anzahl der verzögerten Meilensteine je Themenfeld:", daten
+                            ),
                             daten,
                         )
                     ],

@@ -53,9 +53,9 @@ class ThemenfeldForm(StichtagForm):
 
 
 def themenfeld_von(parameter: dict[str, Any]) -> Themenfeld:
-    return Themenfeld.objects.select_related(
-        "federfuehrendes_land", "federfuehrendes_ressort"
-    ).get(pk=parameter["themenfeld"])
+    return Themenfeld.objects.select_related("federfuehrendes_land", "federfuehrendes_ressort").get(
+        pk=parameter["themenfeld"]
+    )
 
 
 @registrieren
@@ -88,15 +88,18 @@ class ThemenfeldBericht(BerichtsartBasis):
         laender = sorted(k.laender, key=lambda la: la.ars)
         laender_ars = [la.ars for la in laender]
         ids = [f.leistung.pk for f in fortschritte]
-        je_land = {z.leistung.pk: z for z in katalogzeilen(
-            [f.leistung for f in fortschritte], leser(user), laender_ars
-        )}
+        je_land = {
+            z.leistung.pk: z
+            for z in katalogzeilen([f.leistung for f in fortschritte], leser(user), laender_ars)
+        }
         ergebnisse: dict[int, dict[str, Ergebnis]] = defaultdict(dict)
         for e in sicht(Ergebnis.objects.filter(leistung_id__in=ids), user):
             ergebnisse[e.leistung_id][e.ergebnistyp] = e
         meilensteine = list(
             sicht(
-                Meilenstein.objects.filter(Q(leistung_id__in=ids) | Q(leistung__isnull=True, themenfeld=tf)),
+                Meilenstein.objects.filter(
+                    Q(leistung_id__in=ids) | Q(leistung__isnull=True, themenfeld=tf)
+                ),
                 user,
             )
             .select_related("themenfeld", "leistung")
@@ -170,7 +173,9 @@ class ThemenfeldBericht(BerichtsartBasis):
             le = f.leistung
             for typ in Ergebnistyp:
                 e = ergebnisse[le.pk].get(typ.value)
-                anforderung = rules.ergebnis_anforderung(typ.value, le.prioritaet, le.vorgehensmodell)
+                anforderung = rules.ergebnis_anforderung(
+                    typ.value, le.prioritaet, le.vorgehensmodell
+                )
                 ff = e.ff_erforderlich if e else None
                 status = e.status if e else Ergebnisstatus.OFFEN
                 ergebnis_zeilen.append(
@@ -207,8 +212,16 @@ class ThemenfeldBericht(BerichtsartBasis):
                     anteil(k.ergebnisse_vollstaendig, k.ergebnisse_mit_anforderungen),
                 ],
                 ["Meilensteine", k.meilensteine, None],
-                ["davon verzögert", k.meilensteine_verzoegert, anteil(k.meilensteine_verzoegert, k.meilensteine)],
-                ["Leistungen ohne Leistungsverantwortlichen", sum(1 for i in ids if i not in mit_lv), None],
+                [
+                    "davon verzögert",
+                    k.meilensteine_verzoegert,
+                    anteil(k.meilensteine_verzoegert, k.meilensteine),
+                ],
+                [
+                    "Leistungen ohne Leistungsverantwortlichen",
+                    sum(1 for i in ids if i not in mit_lv),
+                    None,
+                ],
                 ["offene Anforderungen", len(anforderungen), None],
             ],
         )
@@ -271,7 +284,10 @@ class ThemenfeldBericht(BerichtsartBasis):
                                 [
                                     f.leistung.ozg_id,
                                     f.leistung.name,
-                                    *[je_land[f.leistung.pk].reifegrad_land[a] for a in laender_ars],
+                                    *[
+                                        je_land[f.leistung.pk].reifegrad_land[a]
+                                        for a in laender_ars
+                                    ],
                                 ]
                                 for f in fortschritte
                             ],
@@ -324,7 +340,11 @@ class ThemenfeldBericht(BerichtsartBasis):
                         Tabelle(
                             "Risiken",
                             "Risiken",
-                            [Spalte("OZG-ID", ZAHL, 8), Spalte("Leistung", TEXT, 40), Spalte("Risiko", TEXT, 60)],
+                            [
+                                Spalte("OZG-ID", ZAHL, 8),
+                                Spalte("Leistung", TEXT, 40),
+                                Spalte("Risiko", TEXT, 60),
+                            ],
                             risiken,
                             "Keine Risiken erkannt.",
                         )

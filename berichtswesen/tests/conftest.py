@@ -98,8 +98,22 @@ def welt(db) -> Welt:
     )
     nachnutzung = NachnutzungFactory(angebot=angebot, land=laender[0], status="live")
     return Welt(
-        laender, kreis, gemeinde, tf1, tf2, l1, l2, l3, l4, meilenstein, anforderung, erledigt,
-        lv, angebot, nachnutzung, ressort,
+        laender,
+        kreis,
+        gemeinde,
+        tf1,
+        tf2,
+        l1,
+        l2,
+        l3,
+        l4,
+        meilenstein,
+        anforderung,
+        erledigt,
+        lv,
+        angebot,
+        nachnutzung,
+        ressort,
     )
 
 

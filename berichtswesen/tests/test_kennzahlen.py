@@ -97,9 +97,7 @@ def test_nachbilden_liefert_den_alten_wert(welt):
     gestern = heute - dt.timedelta(days=1)
     _historie_zurueckdatieren(3)
     # Today Nordland lowers the Elterngeld from Stufe 3 to 1 and Südland's Stufe 4 goes.
-    umsetzungsstand_melden(
-        leistung=welt.l1, gebiet=welt.laender[0], reifegrad=1, stichtag=heute
-    )
+    umsetzungsstand_melden(leistung=welt.l1, gebiet=welt.laender[0], reifegrad=1, stichtag=heute)
     Umsetzungsstand.objects.get(leistung=welt.l1, gebiet=welt.laender[1]).delete()
     kennzahlen_festhalten(heute)
     assert _stand(Ebene.LAND, "20").online == 1  # only the Kreis' Kindergeld

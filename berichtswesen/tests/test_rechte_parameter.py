@@ -40,9 +40,36 @@ def personen(welt):
 #: (report, parameter key) → who may request it. Written from the decisions in
 #: docs/berichte.md, not computed from the code.
 ERLAUBT = {
-    "gesamtfortschritt": {"ohne_rolle", "pm", "leser", "ff_tf1", "ff_tf2", "ressort", "koordinator", "system"},
-    "steuerungsindikatoren": {"ohne_rolle", "pm", "leser", "ff_tf1", "ff_tf2", "ressort", "koordinator", "system"},
-    "steckbrief": {"ohne_rolle", "pm", "leser", "ff_tf1", "ff_tf2", "ressort", "koordinator", "system"},
+    "gesamtfortschritt": {
+        "ohne_rolle",
+        "pm",
+        "leser",
+        "ff_tf1",
+        "ff_tf2",
+        "ressort",
+        "koordinator",
+        "system",
+    },
+    "steuerungsindikatoren": {
+        "ohne_rolle",
+        "pm",
+        "leser",
+        "ff_tf1",
+        "ff_tf2",
+        "ressort",
+        "koordinator",
+        "system",
+    },
+    "steckbrief": {
+        "ohne_rolle",
+        "pm",
+        "leser",
+        "ff_tf1",
+        "ff_tf2",
+        "ressort",
+        "koordinator",
+        "system",
+    },
     # Internal data of Themenfeld 1: lesen_intern on it (its FF, its Ressort) or globally.
     # The FF of Themenfeld 2 holds lesen_intern programme-wide through the role group.
     "themenfeld": {"pm", "leser", "ff_tf1", "ff_tf2", "ressort", "koordinator", "system"},

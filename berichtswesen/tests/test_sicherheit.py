@@ -90,7 +90,9 @@ def test_nutzertext_wird_escaped_und_nicht_abgerufen(welt, monkeypatch):
     boese = '<img src="http://evil.example/x.png"><a href="file:///etc/passwd">Link</a>'
     welt.l1.name = boese
     welt.l1.save()
-    welt.anforderung.titel = '<script>alert(1)</script><link rel="stylesheet" href="file:///etc/passwd">'
+    welt.anforderung.titel = (
+        '<script>alert(1)</script><link rel="stylesheet" href="file:///etc/passwd">'
+    )
     welt.anforderung.save()
     art = berichtsart("themenfeld")
     parameter = art.parameter_pruefen({"themenfeld": welt.tf1.pk}, None)

@@ -97,7 +97,9 @@ class Command(BaseCommand):
         heute = timezone.localdate()
         _, festhalten = _zeit(lambda: kennzahlen_festhalten(heute))
         _, nachbilden = _zeit(
-            lambda: kennzahlen_nachbilden(heute - dt.timedelta(days=tage), heute - dt.timedelta(days=1))
+            lambda: kennzahlen_nachbilden(
+                heute - dt.timedelta(days=tage), heute - dt.timedelta(days=1)
+            )
         )
 
         art = berichtsart("gesamtfortschritt")
@@ -110,7 +112,11 @@ class Command(BaseCommand):
             Path(pdf).write_bytes(ergebnis_pdf.inhalt)
 
         zeilen = [
-            ("Basiswert: minimales WeasyPrint-Dokument", f"{basis * 1000:.0f} ms", f"{basis_seiten} Seite(n)"),
+            (
+                "Basiswert: minimales WeasyPrint-Dokument",
+                f"{basis * 1000:.0f} ms",
+                f"{basis_seiten} Seite(n)",
+            ),
             ("Gesamtfortschritt: Daten berechnen", f"{daten:.2f} s", ""),
             (
                 "Gesamtfortschritt: PDF (Daten + Satz)",
@@ -128,14 +134,16 @@ class Command(BaseCommand):
             (f"Kennzahlenstände nachbilden ({tage} Tage)", f"{nachbilden:.2f} s", ""),
         ]
         breite = max(len(z[0]) for z in zeilen)
-        self.stdout.write(f"\nDatenbank: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
+        self.stdout.write(
+            f"\nDatenbank: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+        )
         for name, wert, extra in zeilen:
             self.stdout.write(f"{name:<{breite}}  {wert:>9}  {extra}")
 
     def _fuellen(self) -> None:
         """Deterministic status for 16 Länder and the demo Kreise, with history spread
         over the past year (so the rebuild has something to do)."""
-        zufall = random.Random(SEED)
+        zufall = random.Random(SEED)  # noqa: S311 (test data, not security)
         jetzt = timezone.now()
         laender = {}
         for ars, name in LAENDER:
@@ -198,7 +206,9 @@ class Command(BaseCommand):
                     phase=Phase.KONZEPTION,
                     name="Konzeption abgeschlossen",
                     geplant=geplant,
-                    erreicht=erreicht if erreicht <= jetzt.date() and zufall.random() < 0.6 else None,
+                    erreicht=erreicht
+                    if erreicht <= jetzt.date() and zufall.random() < 0.6
+                    else None,
                 )
             )
         bulk_create_with_history(staende, Umsetzungsstand, batch_size=2000)
