@@ -35,7 +35,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -350,9 +350,22 @@ def als_html(bericht: Bericht, template: str) -> str:
             "stylesheet": statische_url(STYLESHEET),
             "bericht": bericht,
             "abschnitte": [
-                (a, [(t, _pdf_zeilen(t)) for t in a.tabellen]) for a in bericht.abschnitte
+                (
+                    a,
+                    [_pdf_diagramm(d) for d in a.diagramme],
+                    [(t, _pdf_zeilen(t)) for t in a.tabellen],
+                )
+                for a in bericht.abschnitte
             ],
         },
+    )
+
+
+def _pdf_diagramm(svg: SafeString) -> SafeString:
+    """The page's chart with the report's typeface: WeasyPrint does not apply the
+    document's stylesheet inside an inline SVG, whose own style says ``sans-serif``."""
+    return mark_safe(  # noqa: S308 — the chart is already escaped SVG; only the font changes
+        str(svg).replace("font:13px sans-serif", "font:13px 'Fira Sans',sans-serif")
     )
 
 

@@ -79,6 +79,14 @@ def _json(wert):
     return wert
 
 
+def objekt(model: type[models.Model], pk) -> models.Model | None:
+    """The row with primary key ``pk``, or None — also for a malformed key."""
+    try:
+        return model._default_manager.filter(pk=pk).first()
+    except (TypeError, ValueError):
+        return None
+
+
 def stichtag_von(parameter: dict[str, Any]) -> dt.date:
     wert = parameter.get("stichtag")
     return dt.date.fromisoformat(wert) if wert else timezone.localdate()

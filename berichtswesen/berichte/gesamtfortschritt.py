@@ -153,7 +153,11 @@ class Gesamtfortschritt(BerichtsartBasis):
 
     def bericht_bauen(self, parameter: dict[str, Any], user) -> Bericht:
         stichtag = stichtag_von(parameter)
-        seit = dt.date.fromisoformat(parameter.get("trend_seit") or stichtag.isoformat())
+        seit = (
+            dt.date.fromisoformat(parameter["trend_seit"])
+            if parameter.get("trend_seit")
+            else stichtag - dt.timedelta(days=365)
+        )
         filterset = _filterset(parameter.get("filter", {}), user)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)

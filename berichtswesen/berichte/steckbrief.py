@@ -15,7 +15,7 @@ from ozgplattform.rechte import sichtbar
 
 from . import registrieren
 from .ausgabe import DATUM, TEXT, ZAHL, Abschnitt, Bericht, Spalte, Tabelle
-from .basis import BerichtsartBasis, StichtagForm, angemeldet, leser, stichtag_von
+from .basis import BerichtsartBasis, StichtagForm, angemeldet, leser, objekt, stichtag_von
 from .inhalt import beschreibung, datum_de
 
 
@@ -45,7 +45,7 @@ class Leistungssteckbrief(BerichtsartBasis):
         contacts, who changed what) only with internal read access, as on the page."""
         if user is None:
             return True
-        leistung = Leistung.objects.filter(pk=parameter.get("leistung")).first()
+        leistung = objekt(Leistung, parameter.get("leistung"))
         return angemeldet(user) and leistung is not None and sichtbar(user, leistung)
 
     def bericht_bauen(self, parameter: dict[str, Any], user) -> Bericht:

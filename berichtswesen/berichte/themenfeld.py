@@ -23,7 +23,15 @@ from themenfelder.selectors import leistungen_fortschritt
 
 from . import registrieren
 from .ausgabe import DATUM, PROZENT, TEXT, ZAHL, Abschnitt, Bericht, Spalte, Tabelle
-from .basis import BerichtsartBasis, StichtagForm, angemeldet, leser, sicht, stichtag_von
+from .basis import (
+    BerichtsartBasis,
+    StichtagForm,
+    angemeldet,
+    leser,
+    objekt,
+    sicht,
+    stichtag_von,
+)
 from .inhalt import (
     anteil,
     datum_de,
@@ -76,7 +84,7 @@ class ThemenfeldBericht(BerichtsartBasis):
             return True
         if not angemeldet(user):
             return False
-        themenfeld = Themenfeld.objects.filter(pk=parameter.get("themenfeld")).first()
+        themenfeld = objekt(Themenfeld, parameter.get("themenfeld"))
         return themenfeld is not None and darf(user, Aktion.LESEN_INTERN, themenfeld)
 
     def bericht_bauen(self, parameter: dict[str, Any], user) -> Bericht:

@@ -33,8 +33,11 @@ def _parameter(welt, schluessel):
 
 
 def _flach(text: str) -> str:
-    """PDF text without hyphenation breaks and line breaks (for phrase checks)."""
-    return re.sub(r"\s+", " ", text.replace("\u2010\n", "").replace("-\n", "-"))
+    """PDF text on one line, for phrase checks: a line ending in "-" is either a
+    hyphenation break or a real hyphen, so both readings are kept (joined by a tab)."""
+    getrennt = re.sub(r"\s+", " ", text.replace("-\n", ""))
+    mit_strich = re.sub(r"\s+", " ", text.replace("-\n", "-"))
+    return f"{getrennt}\t{mit_strich}"
 
 
 def _erzeugen(welt, schluessel, format, user=None):
@@ -301,3 +304,32 @@ def test_gesamtfortschritt_mit_katalogfilter(welt):
     assert ueberblick[1] == ("Leistungen", 1, None)
     _text, seiten = pdf_text(art.erzeugen(parameter, Format.PDF).inhalt)
     assert "Filter: Themenfeld Bauen & Wohnen" in seiten[0]
+
+
+def test_pdf_tabellenkopf_auf_jeder_seite_und_querformat(welt):
+    from pypdf import PdfReader
+
+    from ozgplattform.testing.factories import MeilensteinFactory
+
+    for i in range(90):
+        MeilensteinFactory(
+            leistung=welt.l2, name=f"Zusatzindikator {i:03d}", geplant=dt.date(2022, 1, 1)
+        )
+    _art, ergebnis = _erzeugen(welt, "steuerungsindikatoren", Format.PDF)
+    _text, seiten = pdf_text(ergebnis.inhalt)
+    mit_zeilen = [s for s in seiten if "Zusatzindikator" in s]
+    assert len(mit_zeilen) >= 3
+    for seite in mit_zeilen:
+        assert "Steuerungsindikator geplant erreicht" in seite.replace("\n", " ")
+
+    _art, ergebnis = _erzeugen(welt, "gesamtfortschritt", Format.PDF)
+    reader = PdfReader(io.BytesIO(ergebnis.inhalt))
+    formate = {}
+    for seite in reader.pages:
+        text = seite.extract_text()
+        breit = seite.mediabox.width > seite.mediabox.height
+        for merkmal in ("Anteil landesweit", "Leistungen ab Stufe 3 (bundesweit)"):
+            if merkmal in text:
+                formate.setdefault(merkmal, set()).add(breit)
+    # The Länder table (12 columns) is set in landscape, the overview in portrait.
+    assert formate == {"Anteil landesweit": {True}, "Leistungen ab Stufe 3 (bundesweit)": {False}}

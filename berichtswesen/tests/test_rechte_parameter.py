@@ -95,6 +95,9 @@ def test_themenfeld_ressort_nur_fuer_eigenes_themenfeld(welt, personen):
     assert art.darf_anfordern(personen["ressort"], {"themenfeld": welt.tf1.pk})
     assert not art.darf_anfordern(personen["ressort"], {"themenfeld": welt.tf2.pk})
     assert not art.darf_anfordern(personen["ressort"], {"themenfeld": 999999})
+    assert not art.darf_anfordern(personen["ressort"], {"themenfeld": "kaputt"})
+    assert not art.darf_anfordern(personen["ressort"], {})
+    assert not berichtsart("steckbrief").darf_anfordern(personen["leser"], {"leistung": "x"})
 
 
 def _steckbrief_text(welt, user) -> str:
