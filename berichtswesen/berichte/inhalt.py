@@ -82,10 +82,11 @@ def meilenstein_spalten() -> list[Spalte]:
 
 def meilenstein_zeilen(meilensteine: Iterable[Meilenstein], stichtag: dt.date) -> list[list]:
     """Rows for :func:`meilenstein_spalten` (Meilensteine with ``themenfeld`` and
-    ``leistung`` selected). A date reached after the Stichtag counts as not reached."""
+    ``leistung`` selected). Delay as ``rules.meilenstein_verzug_tage`` and
+    ``Meilenstein.objects.verzoegert`` count it: the recorded dates against the Stichtag."""
     zeilen = []
     for m in meilensteine:
-        erreicht = m.erreicht if m.erreicht and m.erreicht <= stichtag else None
+        erreicht = m.erreicht
         zeilen.append(
             [
                 m.themenfeld.name,

@@ -67,12 +67,10 @@ class Steuerungsindikatoren(BerichtsartBasis):
         for tf in themenfelder:
             liste = je_tf.get(tf.pk, [])
             verzug = [rules.meilenstein_verzug_tage(m.geplant, m.erreicht, stichtag) for m in liste]
-            erreicht = sum(1 for m in liste if m.erreicht and m.erreicht <= stichtag)
+            erreicht = sum(1 for m in liste if m.erreicht)
             verzoegert = sum(1 for t in verzug if t > 0)
             ueberfaellig = sum(
-                1
-                for m, t in zip(liste, verzug, strict=True)
-                if t > 0 and not (m.erreicht and m.erreicht <= stichtag)
+                1 for m, t in zip(liste, verzug, strict=True) if t > 0 and not m.erreicht
             )
             uebersicht.append(
                 [

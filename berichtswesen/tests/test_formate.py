@@ -333,3 +333,38 @@ def test_pdf_tabellenkopf_auf_jeder_seite_und_querformat(welt):
                 formate.setdefault(merkmal, set()).add(breit)
     # The Länder table (12 columns) is set in landscape, the overview in portrait.
     assert formate == {"Anteil landesweit": {True}, "Leistungen ab Stufe 3 (bundesweit)": {False}}
+
+
+def test_xlsx_steuerungsindikatoren_gegen_daten(welt):
+    from leistungen.models import Meilenstein
+
+    heute = timezone.localdate()
+    _art, ergebnis = _erzeugen(welt, "steuerungsindikatoren", Format.XLSX)
+    mappe = _mappe(ergebnis.inhalt)
+    ueberblick = {z[1]: z for z in _zeilen(mappe["Überblick"])[1:]}
+    # Nr, Themenfeld, Phase, Meilensteine, erreicht, verzögert, Anteil, offen+überfällig, max
+    assert ueberblick["Familie & Kind"][3:6] == (1, 0, 1)
+    assert ueberblick["Bauen & Wohnen"][3:6] == (2, 1, 1)
+    verzoegert = _zeilen(mappe["Verzögerungen"])[1:]
+    assert len(verzoegert) == Meilenstein.objects.verzoegert(heute).count() == 2
+    # Largest delay first: the Themenfeld milestone planned for January 2020.
+    assert verzoegert[0][4] == "Feinplanung fertig"
+    assert verzoegert[0][7] == (heute - dt.date(2020, 1, 31)).days
+    assert len(_zeilen(mappe["Meilensteine"])) == 1 + Meilenstein.objects.count()
+
+
+def test_xlsx_laenderbericht_gegen_daten(welt):
+    _art, ergebnis = _erzeugen(welt, "land", Format.XLSX)
+    mappe = _mappe(ergebnis.inhalt)
+    leistungen = {z[1]: z for z in _zeilen(mappe["Leistungen"])[1:]}
+    # OZG-ID, Leistung, Themenfeld, Reifegrad Land, höchster, Kreise ≥3, Kreise, Gem. ≥3, Gem.
+    assert leistungen["Elterngeld"][3:9] == (3, 3, 0, 1, 0, 1)
+    assert leistungen["Kindergeld"][3:9] == (None, 3, 1, 1, 0, 1)
+    assert leistungen["Kindergeld"][9] == "kreisweit flächendeckend"
+    nachnutzungen = _zeilen(mappe["Nachnutzungen"])[1:]
+    assert [(z[1], z[2], z[3], z[5]) for z in nachnutzungen] == [
+        ("Elterngeld", "Elterngeld digital", "Südland", "live")
+    ]
+    gebiete = _zeilen(mappe["Gebiete"])[1:]
+    # Only the Gebiete of Nordland (ARS 20…), none of Südland or Westland.
+    assert sorted(z[2] for z in gebiete) == ["20", "20", "20001", "200010000001"]
