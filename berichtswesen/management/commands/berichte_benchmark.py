@@ -64,8 +64,20 @@ class Command(BaseCommand):
             "--tage", type=int, default=365, help="Tage für die Nachbildung (Standard 365)"
         )
         parser.add_argument("--pdf", help="das erzeugte PDF zusätzlich hier ablegen")
+        parser.add_argument(
+            "--vorhandene-daten",
+            action="store_true",
+            help="eine Datenbank mit Leistungen verwenden: nur lesen (keine Kennzahlenstände "
+            "festhalten oder nachbilden)",
+        )
 
-    def handle(self, *args, katalog, tage, pdf, **options):
+    def handle(self, *args, katalog, tage, pdf, vorhandene_daten, **options):
+        if Leistung.objects.exists() and not vorhandene_daten:
+            raise CommandError(
+                "Die Datenbank enthält schon Leistungen. Der Benchmark füllt Daten und "
+                "überschreibt Kennzahlenstände – bitte eine leere Datenbank verwenden "
+                "(scripts/benchmark_berichte ohne DATABASE_URL) oder --vorhandene-daten."
+            )
         if not Leistung.objects.exists():
             if not (Path(katalog) / "ozg_leistungen.csv").exists():
                 raise CommandError(f"Katalog nicht gefunden: {katalog}")
@@ -73,7 +85,7 @@ class Command(BaseCommand):
                 lambda: call_command("import_katalog", katalog, "--no-progress", verbosity=0)
             )
             self.stdout.write(f"Katalog importiert in {dauer:.1f} s")
-        if not Umsetzungsstand.objects.exists():
+        if not vorhandene_daten:
             _, dauer = _zeit(self._fuellen)
             self.stdout.write(f"Status gefüllt in {dauer:.1f} s")
         n = Leistung.objects.im_katalog().count()
@@ -95,12 +107,14 @@ class Command(BaseCommand):
         basis_seiten = _seiten(basis_pdf)
 
         heute = timezone.localdate()
-        _, festhalten = _zeit(lambda: kennzahlen_festhalten(heute))
-        _, nachbilden = _zeit(
-            lambda: kennzahlen_nachbilden(
-                heute - dt.timedelta(days=tage), heute - dt.timedelta(days=1)
+        festhalten = nachbilden = None
+        if not vorhandene_daten:
+            _, festhalten = _zeit(lambda: kennzahlen_festhalten(heute))
+            _, nachbilden = _zeit(
+                lambda: kennzahlen_nachbilden(
+                    heute - dt.timedelta(days=tage), heute - dt.timedelta(days=1)
+                )
             )
-        )
 
         art = berichtsart("gesamtfortschritt")
         parameter = art.parameter_pruefen({}, None)
@@ -130,9 +144,12 @@ class Command(BaseCommand):
                 f"{zeit_xlsx:.2f} s",
                 f"{len(ergebnis_xlsx.inhalt) / 1024:.0f} KiB, {zeit_xlsx / basis:.2f} × Basiswert",
             ),
-            ("Kennzahlenstand festhalten (1 Tag)", f"{festhalten:.2f} s", ""),
-            (f"Kennzahlenstände nachbilden ({tage} Tage)", f"{nachbilden:.2f} s", ""),
         ]
+        if festhalten is not None:
+            zeilen += [
+                ("Kennzahlenstand festhalten (1 Tag)", f"{festhalten:.2f} s", ""),
+                (f"Kennzahlenstände nachbilden ({tage} Tage)", f"{nachbilden:.2f} s", ""),
+            ]
         breite = max(len(z[0]) for z in zeilen)
         self.stdout.write(
             f"\nDatenbank: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
