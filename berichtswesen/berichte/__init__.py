@@ -88,3 +88,13 @@ def registrieren(cls: type[Berichtsart]) -> type[Berichtsart]:
 
 def berichtsart(schluessel: str) -> Berichtsart:
     return ARTEN[schluessel]
+
+
+# The report types register themselves on import, in the order they are offered.
+from . import (  # noqa: E402, F401, I001 (order = order offered)
+    gesamtfortschritt,
+    themenfeld,
+    land,
+    steuerungsindikatoren,
+    steckbrief,
+)
