@@ -262,6 +262,10 @@ CELERY_VISIBILITY_TIMEOUT = env.int(
 )
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Workers look for messages of dead workers every tenth of the visibility timeout
+    # (at most every minute), not only every ~100 s (kombu's interval × throttle).
+    "unacked_restore_interval": max(1, min(60, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
     "socket_connect_timeout": BERICHT_BROKER_TIMEOUT,
     "socket_timeout": max(BERICHT_BROKER_TIMEOUT, 10.0),
 }
