@@ -39,6 +39,7 @@ def test_api_wurzel_listet_die_ressourcen():
         "nachnutzungsangebote",
         "nachnutzungen",
         "anforderungen",
+        "berichtsauftraege",
     } == set(antwort.json())
 
 
