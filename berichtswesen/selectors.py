@@ -1,9 +1,11 @@
 """Reads of the Berichtswesen: which report jobs a user may see.
 
 A job is visible to the user who requested it; a scheduled job (no requester, the
-Berichtsarchiv) to everyone the report type lets request that report
-(``Berichtsart.darf_anfordern(user, parameter)``) — the same rule as for requesting,
-so nobody downloads data they could not see on the pages. Anonymous users see no job.
+Berichtsarchiv) to internal readers (``Aktion.LESEN_INTERN``, checked with
+``rechte.darf_global``) whom the report type lets request that report
+(``Berichtsart.darf_anfordern(user, parameter)``). Scheduled reports are rendered as the
+trusted caller (internal view), so a user who may only request the public version of a
+report must not get the archived internal one. Anonymous users see no job.
 The per-type check runs in Python, once per distinct (type, parameters) pair, so the
 cost does not grow with the number of archived jobs.
 """
@@ -14,6 +16,9 @@ import json
 
 from django.db import models
 
+from ozgplattform.choices import Aktion
+from ozgplattform.rechte import darf_global
+
 from .berichte import ARTEN
 from .models import Berichtsauftrag, Status
 
@@ -23,9 +28,12 @@ class _Pruefer:
 
     def __init__(self, user) -> None:
         self.user = user
+        self.intern = darf_global(user, Aktion.LESEN_INTERN)
         self.cache: dict[tuple[str, str], bool] = {}
 
     def __call__(self, art: str, parameter) -> bool:
+        if not self.intern:
+            return False
         schluessel = (art, json.dumps(parameter, sort_keys=True, default=str))
         if schluessel not in self.cache:
             berichtsart = ARTEN.get(art)
@@ -49,10 +57,12 @@ def archiv(user, *, status=(Status.FERTIG,)) -> models.QuerySet[Berichtsauftrag]
     """Scheduled jobs the user may see (by default the finished ones)."""
     if not _angemeldet(user):
         return Berichtsauftrag.objects.none()
+    pruefer = _Pruefer(user)
+    if not pruefer.intern:
+        return Berichtsauftrag.objects.none()
     kandidaten = Berichtsauftrag.objects.filter(angefordert_von__isnull=True)
     if status:
         kandidaten = kandidaten.filter(status__in=status)
-    pruefer = _Pruefer(user)
     erlaubt = [
         pk
         for pk, art, parameter in kandidaten.values_list("pk", "art", "parameter")

@@ -40,6 +40,10 @@ VORUEBERGEHENDE_FEHLER: tuple[type[BaseException], ...] = (
     OSError,
 )
 MAX_WIEDERHOLUNGEN = 3
+#: Starts of one job at most: the first run, its retries, and two restarts after a lost
+#: worker. A report that kills its worker every time (e.g. out of memory) then fails
+#: instead of being redelivered for ever.
+MAX_LAEUFE = 1 + MAX_WIEDERHOLUNGEN + 2
 
 FEHLER_ALLGEMEIN = (
     "Der Bericht konnte wegen eines internen Fehlers nicht erstellt werden. Der Fehler "
@@ -57,6 +61,10 @@ FEHLER_ZEITLIMIT = (
 )
 FEHLER_ART = "Diese Berichtsart gibt es nicht (mehr)."
 FEHLER_RECHTE = "Sie dürfen die Daten dieses Berichts nicht (mehr) sehen."
+FEHLER_ABGEBROCHEN = (
+    "Die Erstellung des Berichts wurde mehrfach abgebrochen (z. B. wegen Speichermangels). "
+    "Bitte schränken Sie die Parameter ein oder wenden Sie sich an den Betrieb der Plattform."
+)
 
 
 def _wartezeit(versuch: int) -> int:
@@ -107,6 +115,12 @@ def bericht_erzeugen(self, auftrag_id: str) -> str:
         return "fehlt"
     if auftrag.status not in OFFEN:
         return auftrag.status  # already done: redelivered message, nothing to do
+    if auftrag.versuche >= MAX_LAEUFE:
+        logger.error(
+            "Berichtsauftrag %s: %s Läufe ohne Ergebnis – aufgegeben", auftrag.pk, auftrag.versuche
+        )
+        _fehlschlagen(auftrag.pk, FEHLER_ABGEBROCHEN)
+        return Status.FEHLGESCHLAGEN
     if auftrag.status == Status.LAEUFT:
         logger.warning(
             "Berichtsauftrag %s lief bereits (Worker verloren?) – wird neu erstellt", auftrag.pk

@@ -131,10 +131,7 @@ def _status_kontext(auftrag: Berichtsauftrag) -> dict:
 @require_GET
 def auftrag(request, pk):
     auftrag = _auftrag_oder_404(request.user, pk)
-    kontext = _status_kontext(auftrag)
-    if request.htmx:
-        return render(request, "berichtswesen/_auftrag_status.html", kontext)
-    return render(request, "berichtswesen/auftrag.html", kontext)
+    return render(request, "berichtswesen/auftrag.html", _status_kontext(auftrag))
 
 
 @login_required

@@ -1,6 +1,7 @@
 """Report types for the tests of the job machinery (not registered by importing).
 
-``schnell``      renders at once; ``bereich=intern`` only for internal readers.
+``schnell``      renders at once; ``bereich=intern`` only for internal readers,
+                 ``bereich=pm`` only for the Programmmanagement.
 ``langsam``      calls ``fortschritt`` in ``schritte`` steps, sleeping ``pause`` s each.
 ``fehler``       ``fehler=dauerhaft``: a permanent error (ValueError) every time;
                  ``fehler=voruebergehend``: OSError in the first ``scheitern`` runs,
@@ -37,7 +38,9 @@ def _pruefen(form_cls, daten, user) -> dict:
 
 class SchnellForm(forms.Form):
     bereich = forms.ChoiceField(
-        label="Bereich", choices=[("offen", "offen"), ("intern", "intern")], initial="offen"
+        label="Bereich",
+        choices=[("offen", "offen"), ("intern", "intern"), ("pm", "Programmmanagement")],
+        initial="offen",
     )
     text = forms.CharField(label="Text", required=False, max_length=100)
 
@@ -54,6 +57,8 @@ class SchnellBericht(Berichtsart):
     def darf_anfordern(self, user, parameter):
         if parameter.get("bereich") == "intern":
             return darf_global(user, Aktion.LESEN_INTERN)
+        if parameter.get("bereich") == "pm":
+            return darf_global(user, Aktion.ROLLEN_VERWALTEN)
         return user is None or user.is_authenticated
 
     def erzeugen(self, parameter, format, *, user=None, fortschritt=lambda p, s: None):
