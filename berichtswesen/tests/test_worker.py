@@ -39,8 +39,8 @@ REDIS_DB = 14
 BROKER_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 #: A port nothing listens on: the broker is "down".
 BROKER_TOT = f"redis://127.0.0.1:1/{REDIS_DB}"
-ZEITLIMIT = 6
-SICHTBARKEIT = 8
+ZEITLIMIT = 10
+SICHTBARKEIT = 12
 WARTEN = 60
 
 
@@ -200,7 +200,7 @@ def test_b_sigkill_mitten_im_bericht_neuer_worker_vollendet_genau_eine_datei(
     testarten, worker_fabrik
 ):
     erster = worker_fabrik()
-    auftrag = _anfordern(UserFactory(), "test_langsam", schritte=8, pause=0.4)
+    auftrag = _anfordern(UserFactory(), "test_langsam", schritte=10, pause=0.4)
     _warten_bis(
         lambda: (a := _status(auftrag)).status == Status.LAEUFT and a.fortschritt >= 20,
         "Bericht läuft mit Fortschritt",
