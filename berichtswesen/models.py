@@ -15,6 +15,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .berichte import Format
@@ -142,6 +143,13 @@ class Berichtsauftrag(models.Model):
     @property
     def offen(self) -> bool:
         return self.status in OFFEN
+
+    @property
+    def abrufbar(self) -> bool:
+        """Finished and not past its retention (the clean-up may not have run yet)."""
+        return self.status == Status.FERTIG and (
+            self.laeuft_ab is None or self.laeuft_ab > timezone.now()
+        )
 
     @property
     def geplant(self) -> bool:

@@ -151,7 +151,7 @@ def datei(request, pk):
     kontext = {**_status_kontext(auftrag), "seite_url": reverse("berichtswesen:auftrag", args=[pk])}
     if auftrag.status in OFFEN:
         return render(request, "berichtswesen/datei_nicht_bereit.html", kontext, status=409)
-    if auftrag.status != Status.FERTIG or not ablage.vorhanden(auftrag):
+    if not auftrag.abrufbar or not ablage.vorhanden(auftrag):
         return render(request, "berichtswesen/datei_weg.html", kontext, status=410)
     return FileResponse(
         ablage.pfad(auftrag).open("rb"),

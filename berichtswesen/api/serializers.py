@@ -2,7 +2,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from berichtswesen.berichte import ARTEN, Format
-from berichtswesen.models import Berichtsauftrag, Status
+from berichtswesen.models import Berichtsauftrag
 from ozgplattform.api.serializers import OzgModelSerializer
 
 
@@ -74,7 +74,7 @@ class BerichtsauftragSerializer(OzgModelSerializer):
         return request.build_absolute_uri(pfad) if request is not None else pfad
 
     def get_datei(self, obj) -> str | None:
-        if obj.status != Status.FERTIG:
+        if not obj.abrufbar:
             return None
         return self._absolut(reverse("api:berichtsauftrag-datei", args=[obj.pk]))
 

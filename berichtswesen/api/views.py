@@ -98,7 +98,7 @@ class BerichtsauftragViewSet(OzgModelViewSet):
         auftrag = self.get_object()
         if auftrag.status in OFFEN:
             raise NochNichtFertig()
-        if auftrag.status != Status.FERTIG or not ablage.vorhanden(auftrag):
+        if not auftrag.abrufbar or not ablage.vorhanden(auftrag):
             meldung = (
                 f"Der Bericht ist fehlgeschlagen: {auftrag.fehlermeldung}"
                 if auftrag.status == Status.FEHLGESCHLAGEN

@@ -212,7 +212,15 @@ def test_nach_ablauf_ist_der_download_410(testarten, client):
     )
     ablage.schreiben(auftrag, b"a")
     url = f"/berichte/{auftrag.pk}/datei"
+    # Past its retention: gone even before the clean-up ran.
+    assert client.get(url).status_code == 410
+    Berichtsauftrag.objects.filter(pk=auftrag.pk).update(
+        laeuft_ab=timezone.now() + dt.timedelta(days=1)
+    )
     assert client.get(url).status_code == 200
+    Berichtsauftrag.objects.filter(pk=auftrag.pk).update(
+        laeuft_ab=timezone.now() - dt.timedelta(seconds=1)
+    )
     services.berichte_aufraeumen()
     antwort = client.get(url)
     assert antwort.status_code == 410
