@@ -1901,4 +1901,8 @@ def demo_daten_anlegen() -> dict[str, int]:
         aufbau.meilensteine()
         aufbau.zugaenge()
         aufbau.anforderungen()
+        # Berichtswesen: a monthly Themenfeld-Bericht per Steuerungskreis (idempotent).
+        from berichtswesen.services import themenfeld_berichtsplaene_einrichten
+
+        themenfeld_berichtsplaene_einrichten()
     return {label: model._default_manager.count() for label, model in ZAEHLUNG}

@@ -236,8 +236,41 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
+
+# Berichtswesen (docs/berichte.md, "Berichtsaufträge, Zeitpläne und Betrieb").
+#: Private storage of generated reports (never under MEDIA_ROOT, never served directly).
+BERICHTE_ROOT = Path(env.str("BERICHTE_ROOT", default=str(DATA_DIR / "berichte")))
+#: Hard time limit of one report run (seconds); the soft limit ends it cleanly before.
+BERICHT_ZEITLIMIT = env.int("BERICHT_ZEITLIMIT", default=30 * 60)
+if BERICHT_ZEITLIMIT < 2:
+    raise ImproperlyConfigured("BERICHT_ZEITLIMIT muss mindestens 2 Sekunden sein.")
+#: Days a requested report stays downloadable; scheduled (archive) reports stay longer.
+BERICHT_AUFBEWAHRUNG_TAGE = env.int("BERICHT_AUFBEWAHRUNG_TAGE", default=30)
+BERICHT_ARCHIV_AUFBEWAHRUNG_TAGE = env.int("BERICHT_ARCHIV_AUFBEWAHRUNG_TAGE", default=400)
+#: Base of the exponential backoff between retries after transient errors (seconds).
+BERICHT_WIEDERHOLUNG_SEKUNDEN = env.int("BERICHT_WIEDERHOLUNG_SEKUNDEN", default=30)
+#: Queue of the report task ("" = Celery's default queue).
+BERICHT_QUEUE = env.str("BERICHT_QUEUE", default="")
+#: Seconds to wait for the broker when a report is requested; then the user is told the
+#: report service is unavailable (no minutes-long hang of the request).
+BERICHT_BROKER_TIMEOUT = env.float("BERICHT_BROKER_TIMEOUT", default=3.0)
+#: Redis redelivers a message that was taken but not acknowledged (acks_late) after this
+#: many seconds. It must exceed the longest task run (hard time limit plus retries'
+#: backoff), else a still running report would be started a second time.
+CELERY_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_VISIBILITY_TIMEOUT", default=max(3600, 2 * BERICHT_ZEITLIMIT)
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Workers look for messages of dead workers every tenth of the visibility timeout
+    # (at most every minute), not only every ~100 s (kombu's interval × throttle).
+    "unacked_restore_interval": max(1, min(60, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": BERICHT_BROKER_TIMEOUT,
+    "socket_timeout": max(BERICHT_BROKER_TIMEOUT, 10.0),
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = BERICHT_BROKER_TIMEOUT
 CELERY_BEAT_SCHEDULE = {
     "rechte-abgleichen": {
         "task": "ozgplattform.rechte_abgleichen",
@@ -247,6 +280,19 @@ CELERY_BEAT_SCHEDULE = {
     "idempotenzschluessel-aufraeumen": {
         "task": "ozgplattform.idempotenzschluessel_aufraeumen",
         "schedule": crontab(minute=17),
+    },
+    # Daily snapshot of the key figures (berichtswesen.kennzahlen, docs/berichte.md).
+    "kennzahlen-festhalten": {
+        "task": "berichtswesen.kennzahlen_festhalten",
+        "schedule": crontab(hour=23, minute=45),
+    },
+    "berichtsplaene-ausfuehren": {
+        "task": "berichtswesen.berichtsplaene_ausfuehren",
+        "schedule": crontab(minute=15),
+    },
+    "berichte-aufraeumen": {
+        "task": "berichtswesen.berichte_aufraeumen",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 

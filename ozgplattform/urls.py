@@ -16,6 +16,7 @@ urlpatterns = [
     path("themenfelder/", include("themenfelder.urls")),
     path("leistungen/", include("leistungen.urls")),
     path("leistungen/", include("leistungen.bearbeiten.urls")),
+    path("berichte/", include("berichtswesen.urls")),
     path("", include("ozgplattform.urls_seiten")),
 ]
 

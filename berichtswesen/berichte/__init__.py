@@ -23,13 +23,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django import forms
-from django.db import models
 
-
-class Format(models.TextChoices):
-    PDF = "pdf", "PDF"
-    XLSX = "xlsx", "Excel (XLSX)"
-    CSV = "csv", "CSV"
+from ..choices import Format
 
 
 @dataclass(frozen=True)

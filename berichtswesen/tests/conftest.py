@@ -12,7 +12,9 @@ import pytest
 from pypdf import PdfReader
 
 from anforderungen.choices import Anforderungsstatus
+from berichtswesen.berichte import ARTEN
 from leistungen.choices import Ergebnistyp
+from ozgplattform.celery import app
 from ozgplattform.choices import Rolle
 from ozgplattform.services import rollenzuweisung_anlegen
 from ozgplattform.testing.factories import (
@@ -30,6 +32,8 @@ from ozgplattform.testing.factories import (
     UmsetzungsstandFactory,
     UserFactory,
 )
+
+from .berichtsarten import TESTARTEN
 
 
 @dataclass
@@ -126,3 +130,30 @@ def pdf_text(inhalt: bytes) -> tuple[str, list[str]]:
 def rolle(user, rolle_, **bereich):
     rollenzuweisung_anlegen(benutzer=user, rolle=rolle_, **bereich)
     return user
+
+
+@pytest.fixture(autouse=True)
+def _berichte_root(settings, tmp_path):
+    settings.BERICHTE_ROOT = tmp_path / "berichte"
+    settings.BERICHT_QUEUE = ""
+    settings.BERICHT_WIEDERHOLUNG_SEKUNDEN = 0
+
+
+@pytest.fixture
+def testarten():
+    """The test report types registered in ARTEN for one test."""
+    vorher = dict(ARTEN)
+    ARTEN.update(TESTARTEN)
+    yield TESTARTEN
+    ARTEN.clear()
+    ARTEN.update(vorher)
+
+
+@pytest.fixture
+def eager():
+    """Reports run in-process (the embedded default without broker), whatever
+    CELERY_BROKER_URL the test run has (``scripts/test`` sets one)."""
+    vorher = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = vorher

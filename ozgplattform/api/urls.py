@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from anforderungen.api.urls import router as anforderungen
+from berichtswesen.api.urls import router as berichtswesen
 from leistungen.api.urls import router as leistungen
 from marktplatz.api.urls import router as marktplatz
 from themenfelder.api.urls import router as themenfelder
@@ -16,7 +17,14 @@ ozgplattform.register("organisationen", views.OrganisationViewSet, basename="org
 ozgplattform.register("rollenzuweisungen", views.RollenzuweisungViewSet, basename="rollenzuweisung")
 
 router = DefaultRouter()
-for app_router in (ozgplattform, themenfelder, leistungen, marktplatz, anforderungen):
+for app_router in (
+    ozgplattform,
+    themenfelder,
+    leistungen,
+    marktplatz,
+    anforderungen,
+    berichtswesen,
+):
     router.registry.extend(app_router.registry)
 
 urlpatterns = router.urls

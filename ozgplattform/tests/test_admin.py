@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from simple_history.admin import SimpleHistoryAdmin
 
+from berichtswesen.models import Berichtsauftrag, Berichtsplan
 from leistungen.choices import Ergebnistyp
 from ozgplattform.konto.services import api_token_erstellen
 from ozgplattform.testing import factories as f
@@ -28,6 +29,7 @@ OHNE_HINZUFUEGEN = {
     "axes.AccessAttempt",
     "axes.AccessLog",
     "axes.AccessFailureLog",
+    "berichtswesen.Berichtsauftrag",
 }
 
 
@@ -90,6 +92,17 @@ def daten():
         AccessAttempt.objects.create(**zugriff, failures_since_start=1)
         AccessLog.objects.create(**zugriff)
         AccessFailureLog.objects.create(**zugriff)
+    for monat in (11, 12):
+        plan = Berichtsplan.objects.create(
+            bezeichnung=f"Themenfeld-Bericht {monat}",
+            art="themenfeld",
+            format="pdf",
+            parameter={"themenfeld": themenfeld.pk},
+            naechste_ausfuehrung=timezone.make_aware(dt.datetime(2026, monat, 1, 6)),
+        )
+        Berichtsauftrag.objects.create(
+            art="themenfeld", format="pdf", parameter=plan.parameter, plan=plan, periode="2026-10"
+        )
     return leistungen
 
 

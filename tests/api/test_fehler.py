@@ -40,6 +40,7 @@ def test_api_wurzel_listet_die_ressourcen():
         "nachnutzungen",
         "anforderungen",
         "opendata/umsetzungsstand",
+        "berichtsauftraege",
     } == set(antwort.json())
 
 
