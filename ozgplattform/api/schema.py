@@ -33,13 +33,16 @@ on request, fields only internal readers see) in ``Meta.bedingte_felder``; they 
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, build_parameter_type
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 
 from ozgplattform.filtersets import ArsFilter, JaNeinFilter, ZahlFilter
@@ -203,6 +206,24 @@ def fehlerantworten(methode: str, *, liste: bool, detail: bool) -> list[str]:
     return sorted(codes)
 
 
+def _leer_erlaubt(field) -> bool:
+    """Whether ``field`` may be represented as "": ``allow_blank``, or — DRF drops it on
+    read-only fields, but still represents a stored "" as "" — a blank model field."""
+    if getattr(field, "allow_blank", False):
+        return True
+    if not (isinstance(field, serializers.CharField | serializers.ChoiceField) and field.read_only):
+        return False
+    if not field.source or "." in field.source:
+        return False
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None:
+        return False
+    try:
+        return model._meta.get_field(field.source).blank
+    except FieldDoesNotExist:
+        return False
+
+
 class OzgAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema with the platform's errors, headers and JSON input."""
 
@@ -267,6 +288,22 @@ class OzgAutoSchema(AutoSchema):
                 antwort["headers"] = {"ETag": ETAG}
             antworten.setdefault(code, antwort)
         return dict(sorted(antworten.items()))
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        leer = _leer_erlaubt(field)
+        if leer and isinstance(field, serializers.ChoiceField) and not field.allow_blank:
+            field = copy.copy(field)
+            field.allow_blank = True  # the enum then includes ""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if leer and isinstance(schema, dict) and schema.get("format") in ("uri", "email"):
+            # "" is no URI/e-mail address, but the empty value of an optional one.
+            format_ = schema.pop("format")
+            schema.pop("type", None)
+            schema["anyOf"] = [
+                {"type": "string", "format": format_},
+                {"type": "string", "maxLength": 0},
+            ]
+        return schema
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
