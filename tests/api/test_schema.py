@@ -4,17 +4,25 @@ without any external host."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import re
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from ozgplattform.api.exceptions import exception_handler
+from ozgplattform.konto.services import api_token_erstellen
+from ozgplattform.testing import factories as f
 
 METHODEN = ("get", "post", "put", "patch", "delete")
 
@@ -128,13 +136,10 @@ def test_fehlerkoerper_entsprechen_dem_exception_handler(schema):
 
 def test_konflikt_antwort_passt_zum_schema(schema, db):
     """The 409 body the exception handler builds for a lost update matches ``Konflikt``."""
-    import datetime as dt
-
     from jsonschema import Draft202012Validator
     from rest_framework.test import APIRequestFactory
 
     from ozgplattform import versionen
-    from ozgplattform.testing import factories as f
 
     leistung = f.LeistungFactory()
     konflikt = versionen.Konflikt(
@@ -336,3 +341,59 @@ def test_doku_mit_manifest_storage(client, settings, tmp_path):
             datei = settings.STATIC_ROOT / _statische_datei(url)
             assert datei.exists(), url
             assert re.search(r"\.[0-9a-f]{12}\.(js|css|png)$", url), url  # hashed name
+
+
+# --------------------------------------------------------------------------------------
+# The worked Python example of docs/api.md
+# --------------------------------------------------------------------------------------
+
+DOKU = Path(__file__).resolve().parents[2] / "docs" / "api.md"
+
+
+def _python_bloecke() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", DOKU.read_text(encoding="utf-8"), re.DOTALL)
+
+
+def test_python_beispiele_sind_gueltiges_python():
+    bloecke = _python_bloecke()
+    assert len(bloecke) == 2
+    for block in bloecke:
+        compile(block, "docs/api.md", "exec")
+    assert "umsetzungsstaende/sammelmeldung/" in bloecke[0]
+    assert '"zeilen"' in bloecke[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_python_beispiel_verzoegerte_meilensteine(live_server, tmp_path):
+    """Part (a) of the example, run as a script against the live server: it lists the
+    delayed Meilensteine of Themenfeld Nr. 3 and nothing else."""
+    themenfeld = f.ThemenfeldFactory(nummer=3)
+    f.MeilensteinFactory(themenfeld=themenfeld, name="Klick-Prototyp verspätet")
+    f.MeilensteinFactory(
+        themenfeld=themenfeld,
+        name="Pünktlich erreicht",
+        geplant=dt.date(2021, 3, 31),
+        erreicht=dt.date(2021, 3, 1),
+    )
+    f.MeilensteinFactory(name="Anderes Themenfeld verspätet")
+    _, klartext = api_token_erstellen(
+        user=f.UserFactory(),
+        name="Beispiel",
+        schreibrecht=False,
+        gueltig_bis=timezone.now() + dt.timedelta(days=1),
+    )
+    skript = tmp_path / "beispiel_a.py"
+    skript.write_text(_python_bloecke()[0].split("# (b)")[0], encoding="utf-8")
+    lauf = subprocess.run(
+        [sys.executable, str(skript)],
+        env={**os.environ, "OZG_TOKEN": klartext, "OZG_API": f"{live_server.url}/api/v1/"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert lauf.returncode == 0, lauf.stderr
+    zeilen = lauf.stdout.splitlines()
+    assert len(zeilen) == 1, lauf.stdout
+    assert "Klick-Prototyp verspätet" in zeilen[0]
+    assert "Tage verzögert" in zeilen[0] and "erreicht noch nicht" in zeilen[0]
