@@ -26,5 +26,8 @@ urlpatterns = [
     path("", include("ozgplattform.urls_seiten")),
 ]
 
+#: JSON 404 for unmatched paths under /api/ (ozgplattform.api.exceptions).
+handler404 = "ozgplattform.api.exceptions.nicht_gefunden"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -397,3 +397,15 @@ def test_python_beispiel_verzoegerte_meilensteine(live_server, tmp_path):
     assert len(zeilen) == 1, lauf.stdout
     assert "Klick-Prototyp verspätet" in zeilen[0]
     assert "Tage verzögert" in zeilen[0] and "erreicht noch nicht" in zeilen[0]
+
+
+def test_unbekannter_api_pfad_ist_json_404(client):
+    """An id that is no number matches no route: still a JSON 404 under /api/ (as the
+    schema documents), the HTML 404 page elsewhere."""
+    antwort = client.get("/api/v1/leistungen/1.5/")
+    assert antwort.status_code == 404
+    assert antwort["Content-Type"] == "application/json"
+    assert antwort.json() == {"detail": "Nicht gefunden."}
+    seite = client.get("/gibt-es-nicht/")
+    assert seite.status_code == 404
+    assert seite["Content-Type"].startswith("text/html")

@@ -2,10 +2,12 @@
 
 Every operation of the schema gets a bounded number of generated requests (Hypothesis,
 deterministic, no shrinking) against the demo programme (``demo_daten_anlegen``), as
-the Programmmanagement with a write token; reads also anonymously. Each response must
-be no server error and conform to the schema: a documented status code, the documented
-content type, headers and body. Requests on detail routes use existing ids as well as
-generated ones, so both the object and the 404 paths are exercised.
+the Programmmanagement with a write token; reads also anonymously. The requests are
+valid for the schema (positive) or deliberately not (negative: wrong types, ids that are
+no number, unknown fields). Each response must be no server error and conform to the
+schema: a documented status code, the documented content type, headers and body.
+Requests on detail routes use existing ids as well as generated ones, so both the
+object and the 404 paths are exercised.
 
 The WSGI app is Django's own handler, called through Schemathesis' WSGI transport in
 the test's transaction (the handler's connection-closing signals are off for the test,
@@ -26,6 +28,7 @@ from django.urls import resolve
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -102,7 +105,8 @@ def _vorhandene_ids(pfad: str) -> list[int]:
 
 
 def _strategie(operation):
-    strategien = [operation.as_strategy()]
+    """Valid and invalid requests; on detail routes also with existing ids."""
+    strategien = [operation.as_strategy(), operation.as_strategy(GenerationMode.NEGATIVE)]
     for pk in _vorhandene_ids(operation.path):
         strategien.append(operation.as_strategy(path_parameters={"id": pk}))
     return st.one_of(*strategien)
