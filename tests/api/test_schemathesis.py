@@ -37,9 +37,13 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from ozgplattform.choices import Aktion, Rolle
 from ozgplattform.demo import demo_daten_anlegen
 from ozgplattform.konto.services import api_token_erstellen
+from ozgplattform.rechte import darf
+from ozgplattform.services import rollenzuweisung_anlegen
 from ozgplattform.testing import factories as f
+from ozgplattform.testing.api import api, detail_url
 
 CHECKS = [
     not_a_server_error,
@@ -53,6 +57,8 @@ CHECKS = [
 BEISPIELE = 6
 #: Existing objects per resource whose ids the detail routes are tried with.
 VORHANDENE_IDS = 2
+#: Existing objects per referenced model that request bodies may point to.
+REFERENZ_IDS = 20
 
 EINSTELLUNGEN = hypothesis.settings(
     max_examples=BEISPIELE,
@@ -104,11 +110,56 @@ def _vorhandene_ids(pfad: str) -> list[int]:
     return list(model._default_manager.order_by("pk").values_list("pk", flat=True)[:VORHANDENE_IDS])
 
 
+def _referenzen(pfad: str) -> dict[str, list[int]]:
+    """Existing ids for each reference field of the operation's input serializer
+    (``{"themenfeld": [1, 2, …], "leistungen": […]}``)."""
+    view = resolve(pfad.replace("{id}", "1")).func
+    serializer_class = view.initkwargs.get("serializer_class") or view.cls.serializer_class
+    referenzen = {}
+    for name, feld in serializer_class().fields.items():
+        feld = getattr(feld, "child_relation", feld)  # many=True
+        queryset = getattr(feld, "queryset", None)
+        if queryset is not None and not feld.read_only:
+            ids = queryset.model._default_manager.order_by("pk").values_list("pk", flat=True)
+            referenzen[name] = list(ids[:REFERENZ_IDS])
+    return referenzen
+
+
+def _referenzen_einsetzen(referenzen: dict[str, list[int]]):
+    """Replace generated ids in a JSON body by existing ones, so that writes can pass
+    validation and their success responses get checked too (deterministic choice)."""
+
+    def einsetzen(case_und_zufall):
+        case, zufall = case_und_zufall
+        if isinstance(case.body, dict):
+            for name, ids in referenzen.items():
+                wert = case.body.get(name)
+                if not ids or wert is None:
+                    continue
+                if isinstance(wert, list):
+                    case.body[name] = zufall.sample(ids, min(len(wert), len(ids)))
+                elif isinstance(wert, int) and not isinstance(wert, bool):
+                    case.body[name] = zufall.choice(ids)
+        return case
+
+    return einsetzen
+
+
 def _strategie(operation):
-    """Valid and invalid requests; on detail routes also with existing ids."""
-    strategien = [operation.as_strategy(), operation.as_strategy(GenerationMode.NEGATIVE)]
+    """Valid requests (with existing references), invalid ones, and on detail routes
+    valid requests for existing objects."""
+    referenzen = _referenzen(operation.path) if operation.method.upper() != "GET" else {}
+
+    def gueltig(**kwargs):
+        basis = operation.as_strategy(**kwargs)
+        if not referenzen:
+            return basis
+        zufall = st.randoms(use_true_random=False)
+        return st.tuples(basis, zufall).map(_referenzen_einsetzen(referenzen))
+
+    strategien = [gueltig(), operation.as_strategy(GenerationMode.NEGATIVE)]
     for pk in _vorhandene_ids(operation.path):
-        strategien.append(operation.as_strategy(path_parameters={"id": pk}))
+        strategien.append(gueltig(path_parameters={"id": pk}))
     return st.one_of(*strategien)
 
 
@@ -170,3 +221,33 @@ def test_api_anonym_lesend(demo, wsgi_app):
     anfragen, fehler = _laufen(schema, {}, {"GET"})
     assert not fehler, "\n\n".join(fehler)
     _alle_gelaufen(anfragen, schema, {"GET"})
+
+
+# --------------------------------------------------------------------------------------
+# What the run found, pinned down
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("methode", ["put", "patch"])
+def test_rollenzuweisung_an_andere_person(db, methode):
+    """PUT/PATCH with ``user`` (the holder) was a 500: the name collided with the
+    service's ``user`` (the requester). Now the role moves to the other person, and the
+    permissions of both follow."""
+    bisher, neu = f.UserFactory(), f.UserFactory()
+    leistung = f.LeistungFactory()
+    zuweisung = rollenzuweisung_anlegen(
+        benutzer=bisher, rolle=Rolle.LEISTUNGSVERANTWORTLICHER, leistung=leistung
+    )
+    assert darf(bisher, Aktion.LEISTUNG_BEARBEITEN, leistung)
+    daten = {"user": neu.pk}
+    if methode == "put":
+        daten.update(rolle=Rolle.LEISTUNGSVERANTWORTLICHER, leistung=leistung.pk)
+    antwort = getattr(api(f.ProgrammmanagementFactory()), methode)(
+        detail_url("rollenzuweisung", zuweisung.pk), daten, format="json"
+    )
+    assert antwort.status_code == 200, antwort.content
+    assert antwort.json()["user"] == neu.pk
+    zuweisung.refresh_from_db()
+    assert zuweisung.user == neu
+    assert darf(neu, Aktion.LEISTUNG_BEARBEITEN, leistung)
+    assert not darf(bisher, Aktion.LEISTUNG_BEARBEITEN, leistung)
