@@ -247,11 +247,11 @@ class OzgAutoSchema(AutoSchema):
     def _get_parameters(self) -> list[dict[str, Any]]:
         parameter = super()._get_parameters()
         if self.method == "GET" and self._ist_detail() and not self._ist_liste():
-            parameter.append(IF_NONE_MATCH)
+            parameter.append(copy.deepcopy(IF_NONE_MATCH))
         if self.method in ("PUT", "PATCH", "DELETE"):
-            parameter.append(IF_MATCH)
+            parameter.append(copy.deepcopy(IF_MATCH))
         if self.method == "POST":
-            parameter.append(IDEMPOTENCY_KEY)
+            parameter.append(copy.deepcopy(IDEMPOTENCY_KEY))
         return parameter
 
     def _komponente(self, name: str) -> dict[str, str]:
@@ -276,16 +276,16 @@ class OzgAutoSchema(AutoSchema):
         if self.method in ("GET", "PUT", "PATCH", "POST") and not liste:
             for code in ("200", "201"):
                 if code in antworten:
-                    antworten[code].setdefault("headers", {})["ETag"] = ETAG
+                    antworten[code].setdefault("headers", {})["ETag"] = copy.deepcopy(ETAG)
         for code in fehlerantworten(self.method, liste=liste, detail=detail):
             beschreibung, komponente = ANTWORTEN[code]
             antwort: dict[str, Any] = {"description": beschreibung}
             if komponente is not None:
                 antwort["content"] = {"application/json": {"schema": self._komponente(komponente)}}
             if code == "429":
-                antwort["headers"] = {"Retry-After": RETRY_AFTER}
+                antwort["headers"] = {"Retry-After": copy.deepcopy(RETRY_AFTER)}
             if code == "304":
-                antwort["headers"] = {"ETag": ETAG}
+                antwort["headers"] = {"ETag": copy.deepcopy(ETAG)}
             antworten.setdefault(code, antwort)
         return dict(sorted(antworten.items()))
 
