@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "django_filters",
+    # OpenAPI schema of API v1 and its docs, from the sidecar's static files (no CDN).
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "simple_history",
     "axes",
@@ -341,6 +344,40 @@ REST_FRAMEWORK = {
         "token": API_RATE_TOKEN,
         "user": API_RATE_USER,
         "anon": API_RATE_ANON,
+    },
+    # OpenAPI 3 (drf-spectacular): every error response of the platform documented.
+    "DEFAULT_SCHEMA_CLASS": "ozgplattform.api.schema.OzgAutoSchema",
+}
+
+# OpenAPI schema at /api/schema/, Swagger UI at /api/docs/, Redoc at /api/redoc/
+# (docs/api.md). The UIs load their JavaScript and CSS from drf-spectacular-sidecar's
+# static files, never from a CDN.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OZG-Plattform – REST-API",
+    "DESCRIPTION": (
+        "Schnittstelle der OZG-Plattform für Skripte der Länder, IT-Dienstleister und "
+        "anderer Systeme: Themenfelder, Leistungen, Ergebnisse, Umsetzungsstände, "
+        "Meilensteine, Marktplatz und Anforderungen. Anmeldung mit einem persönlichen "
+        "Token (`Authorization: Token <token>`, im Profil unter /konto/) oder der "
+        "Browser-Sitzung; ohne Anmeldung nur Lesen öffentlicher Daten. Fehler sind JSON "
+        "mit deutschen Meldungen. Anleitung und Beispiele: docs/api.md."
+    ),
+    "VERSION": "v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Separate request components: read-only fields (id, url, …) are not input.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No schema validator badge: it would load from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Several models have a "status" with their own choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "AnforderungsstatusEnum": "anforderungen.choices.Anforderungsstatus",
+        "ErgebnisstatusEnum": "leistungen.choices.Ergebnisstatus",
+        "AngebotsstatusEnum": "marktplatz.choices.Angebotsstatus",
+        "NachnutzungsstatusEnum": "marktplatz.choices.Nachnutzungsstatus",
     },
 }
 

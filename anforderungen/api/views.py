@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -24,6 +25,7 @@ class AnforderungViewSet(OzgModelViewSet):
     ordering_fields = ("erstellt", "geaendert", "status", "art", "titel")
     service_anlegen = services.anforderung_einreichen
 
+    @extend_schema(request=AnforderungEntscheidenSerializer, responses=AnforderungSerializer)
     @action(
         detail=True,
         methods=["post"],

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from leistungen.choices import (
+    Anforderungsstufe,
     Depriorisierungsgrund,
+    Ergebnistyp,
     Prioritaet,
     Vorgehensmodell,
 )
@@ -17,7 +20,42 @@ from leistungen.models import (
     Umsetzungsprojekt,
     Umsetzungsstand,
 )
+from leistungen.rules import TYPKATEGORIEN
 from ozgplattform.api.serializers import AktionSerializer, OzgModelSerializer, liest_intern
+
+#: OpenAPI shapes of the computed fields (``extend_schema_field``).
+SCHEMA_TYP = {
+    "type": "object",
+    "description": "Typ aus den LeiKa-Typen der zugeordneten LeiKa-Leistungen.",
+    "properties": {
+        "label": {"type": "string"},
+        "typen": {"type": "array", "items": {"type": "string"}},
+        "kategorie": {"type": "string", "enum": [k for k, _ in TYPKATEGORIEN]},
+    },
+    "required": ["label", "typen", "kategorie"],
+}
+SCHEMA_VOLLSTAENDIGKEIT = {
+    "type": "object",
+    "description": "Vollständigkeit der erforderlichen Ergebnisse (Abbildung 2).",
+    "properties": {
+        "erforderlich": {"type": "integer"},
+        "erfuellt": {"type": "integer"},
+        "anteil": {"type": "number", "nullable": True},
+        "vollstaendig": {"type": "boolean"},
+        "offen": {"type": "array", "items": {"type": "string", "enum": Ergebnistyp.values}},
+    },
+    "required": ["erforderlich", "erfuellt", "anteil", "vollstaendig", "offen"],
+}
+SCHEMA_ANFORDERUNG = {
+    "type": "object",
+    "nullable": True,
+    "description": "Anforderung an das Ergebnis nach Priorität und Vorgehensmodell.",
+    "properties": {
+        "stufe": {"type": "string", "enum": Anforderungsstufe.values},
+        "verzicht_mit_begruendung": {"type": "boolean"},
+    },
+    "required": ["stufe", "verzicht_mit_begruendung"],
+}
 
 
 def _anforderung(anforderung) -> dict | None:
@@ -131,6 +169,8 @@ class LeistungSerializer(OzgModelSerializer):
         # through the JSON API.
         read_only_fields = ["depriorisierung_entscheidung", "steckbrief_datei"]
         kurzfelder = ("ozg_id", "name")
+        #: Not in every response (OpenAPI: not required): ``NESTED``.
+        bedingte_felder = ("ergebnisse", "umsetzungsstaende")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,10 +180,12 @@ class LeistungSerializer(OzgModelSerializer):
                 if name not in nested:
                     self.fields.pop(name, None)
 
+    @extend_schema_field(SCHEMA_TYP)
     def get_typ(self, obj) -> dict:
         typ = obj.typ  # from the prefetched LeiKa rows
         return {"label": typ.label, "typen": list(typ.typen), "kategorie": typ.kategorie}
 
+    @extend_schema_field(SCHEMA_VOLLSTAENDIGKEIT)
     def get_vollstaendigkeit(self, obj) -> dict:
         v = obj.vollstaendigkeit()  # from the prefetched Ergebnisse
         return {
@@ -235,6 +277,7 @@ class ErgebnisSerializer(OzgModelSerializer):
         unveraenderlich = ("leistung", "ergebnistyp")
         kurzfelder = ("leistung", "ergebnistyp", "status")
 
+    @extend_schema_field(SCHEMA_ANFORDERUNG)
     def get_anforderung(self, obj) -> dict | None:
         return _anforderung(obj.anforderung)  # Leistung via select_related
 

@@ -7,7 +7,12 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -56,6 +61,26 @@ from .serializers import (
 )
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "expand",
+                str,
+                description=(
+                    "Verschachtelte Sammlungen in der Liste, durch Komma getrennt: "
+                    "`ergebnisse`, `umsetzungsstaende`."
+                ),
+                enum=[
+                    "ergebnisse",
+                    "umsetzungsstaende",
+                    "ergebnisse,umsetzungsstaende",
+                    "umsetzungsstaende,ergebnisse",
+                ],
+            )
+        ]
+    )
+)
 class LeistungViewSet(OzgModelViewSet):
     """OZG-Leistungen. Lists: 4 queries whatever the page size (count, rows, LeiKa rows
     for the Typ, Ergebnisse for the Vollständigkeit); ``?expand=umsetzungsstaende`` adds
@@ -100,6 +125,8 @@ class LeistungViewSet(OzgModelViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False):
+            return context  # OpenAPI: every field (the nested ones as optional)
         if getattr(self, "action", None) is not None and self.request is not None:
             try:
                 context["nested"] = self.nested()
@@ -139,6 +166,7 @@ class LeistungViewSet(OzgModelViewSet):
             )
         return queryset
 
+    @extend_schema(request=DepriorisierungVorschlagenSerializer, responses=LeistungSerializer)
     @action(
         detail=True,
         methods=["post"],
@@ -157,6 +185,7 @@ class LeistungViewSet(OzgModelViewSet):
             )
         return Response(self.ausgabe(leistung))
 
+    @extend_schema(request=DepriorisierungEntscheidenSerializer, responses=LeistungSerializer)
     @action(
         detail=True,
         methods=["post"],
@@ -200,6 +229,9 @@ class UmsetzungsprojektViewSet(OzgModelViewSet):
     aktion_aendern = Aktion.UMSETZUNGSPROJEKT_BEARBEITEN
 
 
+@extend_schema_view(
+    create=extend_schema(responses={201: ErgebnisSerializer, 200: ErgebnisSerializer})
+)
 class ErgebnisViewSet(OzgModelViewSet):
     """POST creates or updates the Ergebnis of (Leistung, Ergebnistyp): 201 or 200."""
 
@@ -227,6 +259,9 @@ class ErgebnisViewSet(OzgModelViewSet):
         )
 
 
+@extend_schema_view(
+    create=extend_schema(responses={201: UmsetzungsstandSerializer, 200: UmsetzungsstandSerializer})
+)
 class UmsetzungsstandViewSet(OzgModelViewSet):
     """POST reports the Reifegrad of a Leistung in a Gebiet (``umsetzungsstand_melden``,
     an upsert: 201 or 200). PATCH changes the given fields of one report."""

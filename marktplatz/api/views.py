@@ -1,3 +1,5 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
 from marktplatz import services
 from marktplatz.filtersets import NachnutzungFilterSet, NachnutzungsangebotFilterSet
 from marktplatz.models import Nachnutzung, Nachnutzungsangebot
@@ -21,6 +23,9 @@ class NachnutzungsangebotViewSet(OzgModelViewSet):
     aktion_aendern = Aktion.LEISTUNG_BEARBEITEN
 
 
+@extend_schema_view(
+    create=extend_schema(responses={201: NachnutzungSerializer, 200: NachnutzungSerializer})
+)
 class NachnutzungViewSet(OzgModelViewSet):
     """POST: the OZG-Koordinator declares their Land's reuse of an offer (upsert: 201/200)."""
 

@@ -26,7 +26,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -126,3 +127,11 @@ def felder_umbenannt(**namen: str):
         raise exceptions.ValidationError(
             {namen.get(feld, feld): texte for feld, texte in fehler.items()}
         ) from exc
+
+
+def nicht_gefunden(request, exception):
+    """``handler404``: under ``/api/`` a JSON 404 like every API error (e.g. an id that
+    is no number, so no route matches); elsewhere the platform's 404 page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.contrib.auth.models import AnonymousUser
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
@@ -229,7 +230,18 @@ class RollenzuweisungSerializer(OzgModelSerializer):
             "geaendert",
         ]
         kurzfelder = ("rolle", "person")
+        #: Only for internal readers (OpenAPI: not required in responses).
+        bedingte_felder = ("user",)
 
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "description": "Name und E-Mail: veröffentlichter Kontakt oder interne Leser.",
+            "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
+            "required": ["name", "email"],
+        }
+    )
     def get_person(self, obj) -> dict | None:
         if not (obj.kontakt_veroeffentlichen or liest_intern(self.context)):
             return None

@@ -435,3 +435,10 @@ class RollenzuweisungViewSet(OzgModelViewSet):
             services.rollenzuweisung_anlegen(benutzer=benutzer, user=self.request.user, **daten),
             True,
         )
+
+    def aendern(self, obj, daten):
+        # ``user`` here is the holder of the role, not the requester (the service's
+        # ``user``): hand it over as ``user_id``.
+        if "user" in daten:
+            daten["user_id"] = daten.pop("user").pk
+        return super().aendern(obj, daten)
