@@ -378,6 +378,9 @@ SPECTACULAR_SETTINGS = {
         "ErgebnisstatusEnum": "leistungen.choices.Ergebnisstatus",
         "AngebotsstatusEnum": "marktplatz.choices.Angebotsstatus",
         "NachnutzungsstatusEnum": "marktplatz.choices.Nachnutzungsstatus",
+        "BerichtsstatusEnum": "berichtswesen.models.Status",
+        "OrganisationsartEnum": "ozgplattform.choices.OrganisationsArt",
+        "AnforderungsartEnum": "anforderungen.choices.Anforderungsart",
     },
 }
 

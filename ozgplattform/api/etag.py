@@ -70,11 +70,15 @@ def version_dekodieren(tag: str) -> dt.datetime | None:
         return None
 
 
-def etag(geaendert: dt.datetime, daten) -> str:
-    """The ETag (with quotes) of a representation ``daten`` of an object at ``geaendert``."""
+def etag(geaendert: dt.datetime | None, daten) -> str:
+    """The ETag (with quotes) of a representation ``daten`` of an object at ``geaendert``.
+
+    Read-only resources without ``geaendert`` (report jobs) get version 0: their tag
+    changes with the representation only, which is all ``If-None-Match`` needs."""
     roh = json.dumps(daten, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(roh.encode()).hexdigest()[:16]
-    return f'"{version_kodieren(geaendert)}-{digest}"'
+    version = "0" if geaendert is None else version_kodieren(geaendert)
+    return f'"{version}-{digest}"'
 
 
 def tags_lesen(wert: str, header: str) -> list[tuple[bool, str]] | None:

@@ -189,7 +189,8 @@ SCHREIBEND = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 def fehlerantworten(methode: str, *, liste: bool, detail: bool) -> list[str]:
     """Status codes of the errors an operation can answer with (see the module doc)."""
     codes = ["401", "403", "429"]
-    if liste or methode in SCHREIBEND - {"DELETE"}:
+    # GET detail: ``?fields=``/``?kurz=`` with an unknown field or value is a 400.
+    if liste or (methode == "GET" and detail) or methode in SCHREIBEND - {"DELETE"}:
         codes.append("400")
     if detail or liste:
         codes.append("404")
@@ -286,8 +287,21 @@ class OzgAutoSchema(AutoSchema):
                 antwort["headers"] = {"Retry-After": copy.deepcopy(RETRY_AFTER)}
             if code == "304":
                 antwort["headers"] = {"ETag": copy.deepcopy(ETAG)}
-            antworten.setdefault(code, antwort)
+            vorhanden = antworten.setdefault(code, antwort)
+            if code == "400" and vorhanden is not antwort:
+                self._auch_validierungsfehler(vorhanden)
         return dict(sorted(antworten.items()))
+
+    def _auch_validierungsfehler(self, antwort: dict[str, Any]) -> None:
+        """A view's own 400 body (e.g. the Sammelmeldung's errors per row) comes in
+        addition to the generic field errors (headers, parameters, parser)."""
+        inhalt = antwort.get("content", {}).get("application/json")
+        if not inhalt or "schema" not in inhalt:
+            return
+        generisch = self._komponente("Validierungsfehler")
+        eigenes = inhalt["schema"]
+        if eigenes != generisch:
+            inhalt["schema"] = {"anyOf": [eigenes, generisch]}
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         leer = _leer_erlaubt(field)
@@ -305,8 +319,28 @@ class OzgAutoSchema(AutoSchema):
             ]
         return schema
 
+    def _auswahl(self) -> bool:
+        """A read whose fields ``?fields=``/``?kurz=`` may select (OzgModelViewSet)."""
+        return (
+            self.method == "GET"
+            and hasattr(self.view, "ausgabefelder_lesen")
+            and getattr(self.view, "action", None) in ("list", "retrieve")
+        )
+
+    def get_serializer_name(self, serializer, direction) -> str:
+        # Reads get their own components (``…Auswahl``) in which no field is required:
+        # with ``?fields=``/``?kurz=`` the response has only the fields asked for.
+        # Without them every field is present, as in the write responses' components.
+        name = super().get_serializer_name(serializer, direction)
+        if direction == "response" and self._auswahl():
+            return f"{name.removesuffix('Serializer')}Auswahl"
+        return name
+
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and self._auswahl():
+            schema.pop("required", None)
+            return schema
         meta = getattr(serializer, "Meta", None)
         bedingt = set(getattr(meta, "bedingte_felder", ()))
         if direction == "response" and bedingt and "required" in schema:

@@ -212,7 +212,7 @@ class OzgModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         """The detail with its ``ETag``; 304 without body if ``If-None-Match`` names it."""
         obj = self.get_object()
         daten = self.get_serializer(obj).data
-        tag = etag.etag(obj.geaendert, daten)
+        tag = etag.etag(getattr(obj, "geaendert", None), daten)
         wert = request.headers.get("If-None-Match")
         if wert is not None and etag.if_none_match_passt(wert, tag):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})

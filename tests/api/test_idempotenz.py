@@ -186,7 +186,7 @@ def test_abgelaufene_schluessel():
     )
     assert idempotenzschluessel_aufraeumen() == 1
     assert list(IdempotenzSchluessel.objects.values_list("schluessel", flat=True)) == ["neu"]
-    assert idempotenzschluessel_aufraeumen.delay().get() == 0
+    assert idempotenzschluessel_aufraeumen.apply().get() == 0
 
 
 def test_aufraeumen_im_beat_plan(settings):
