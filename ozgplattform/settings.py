@@ -422,5 +422,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Token creation and revocation, lockouts (never token plaintext or passwords).
         "ozgplattform.sicherheit": {"level": "INFO"},
+        # WeasyPrint logs every layout step (and its own stylesheets at import) at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

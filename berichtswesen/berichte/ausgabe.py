@@ -380,6 +380,4 @@ def _pdf_zeilen(tabelle: Tabelle) -> list[list[tuple[str, str]]]:
 def als_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    # WeasyPrint reports every layout step at INFO; a worker log needs none of that.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     return HTML(string=html, base_url=BASIS_URL, url_fetcher=StatischerFetcher()).write_pdf()

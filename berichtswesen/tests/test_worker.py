@@ -33,7 +33,11 @@ from ozgplattform.models import ApiToken
 from ozgplattform.testing.api import api
 from ozgplattform.testing.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    # One pytest-xdist process runs all of them: they share (and flush) Redis DB 14.
+    pytest.mark.xdist_group("redis14"),
+]
 
 REDIS_DB = 14
 BROKER_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
