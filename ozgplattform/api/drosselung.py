@@ -16,6 +16,7 @@ is a 429 with ``Retry-After`` (seconds) and a German ``detail``.
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 
 from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
@@ -41,12 +42,13 @@ class ZuVieleAnfragen(exceptions.APIException):
         super().__init__(text)
 
 
-class _Drossel(SimpleRateThrottle):
+class _Drossel(ABC, SimpleRateThrottle):
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or None
 
+    @abstractmethod
     def kennung(self, request) -> str | None:
-        raise NotImplementedError
+        """Whom this throttle counts the request against; None: not this throttle's."""
 
     def get_cache_key(self, request, view):
         kennung = self.kennung(request)
