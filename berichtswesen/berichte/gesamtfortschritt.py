@@ -23,6 +23,7 @@ from . import registrieren
 from .ausgabe import DATUM, PROZENT, TEXT, ZAHL, Abschnitt, Bericht, Spalte, Tabelle
 from .basis import BerichtsartBasis, StichtagForm, angemeldet, leser, sicht, stichtag_von
 from .inhalt import (
+    UEBERBLICK_SPALTEN,
     anteil,
     beschreibung,
     datum_de,
@@ -30,6 +31,7 @@ from .inhalt import (
     meilenstein_zeilen,
     reifegrad_je_land_diagramm,
     stufe_label,
+    ueberblick_zeilen,
 )
 
 #: Catalogue filters stored with the report (``sortierung`` does not change figures).
@@ -183,31 +185,7 @@ class Gesamtfortschritt(BerichtsartBasis):
         stand = datum_de(stichtag)
         n = k.anzahl_leistungen
 
-        ueberblick = Tabelle(
-            "Kennzahlen",
-            "Überblick",
-            [Spalte("Kennzahl", TEXT, 50), Spalte("Wert", ZAHL), Spalte("Anteil", PROZENT)],
-            [
-                ["Leistungen", n, None],
-                ["Leistungen ab Stufe 3 (bundesweit)", k.online_bund, k.anteil_online_bund],
-                [
-                    "bundesweit flächendeckend ab Stufe 3",
-                    k.flaechendeckung[Flaechendeckung.BUNDESWEIT],
-                    anteil(k.flaechendeckung[Flaechendeckung.BUNDESWEIT], n),
-                ],
-                [
-                    "Leistungen mit vollständigen Ergebnistypen",
-                    k.ergebnisse_vollstaendig,
-                    anteil(k.ergebnisse_vollstaendig, k.ergebnisse_mit_anforderungen),
-                ],
-                ["Steuerungsindikatoren (Meilensteine)", k.meilensteine, None],
-                [
-                    "davon verzögert",
-                    k.meilensteine_verzoegert,
-                    anteil(k.meilensteine_verzoegert, k.meilensteine),
-                ],
-            ],
-        )
+        ueberblick = Tabelle("Kennzahlen", "Überblick", UEBERBLICK_SPALTEN, ueberblick_zeilen(k))
         daten_reifegrad = [(stufe_label(s), a) for s, a in k.reifegrad_bund.items()]
         reifegrad = Abschnitt(
             "Reifegrad bundesweit",

@@ -8,11 +8,12 @@ from collections.abc import Iterable, Sequence
 from django.utils.safestring import SafeString
 
 from leistungen import rules
+from leistungen.choices import Flaechendeckung
 from leistungen.models import Meilenstein
 from leistungen.selectors import Gesamtfortschritt, Land
 from ozgplattform import charts
 
-from .ausgabe import DATUM, TEXT, ZAHL, Spalte
+from .ausgabe import DATUM, PROZENT, TEXT, ZAHL, Spalte
 
 
 def anteil(teil: int, ganzes: int) -> float | None:
@@ -65,6 +66,32 @@ def reifegrad_je_land_diagramm(k: Gesamtfortschritt, laender: list[Land], stand:
         ],
         breite=900,
     )
+
+
+#: Columns of the "Überblick" table (Gesamtfortschritt, Themenfeld-Bericht).
+UEBERBLICK_SPALTEN = [Spalte("Kennzahl", TEXT, 50), Spalte("Wert", ZAHL), Spalte("Anteil", PROZENT)]
+
+
+def ueberblick_zeilen(k: Gesamtfortschritt) -> list[list]:
+    """The key figures of a set of Leistungen as rows (Kennzahl, Wert, Anteil)."""
+    n = k.anzahl_leistungen
+    bundesweit = k.flaechendeckung[Flaechendeckung.BUNDESWEIT]
+    return [
+        ["Leistungen", n, None],
+        ["Leistungen ab Stufe 3 (bundesweit)", k.online_bund, k.anteil_online_bund],
+        ["bundesweit flächendeckend ab Stufe 3", bundesweit, anteil(bundesweit, n)],
+        [
+            "Leistungen mit vollständigen Ergebnistypen",
+            k.ergebnisse_vollstaendig,
+            anteil(k.ergebnisse_vollstaendig, k.ergebnisse_mit_anforderungen),
+        ],
+        ["Steuerungsindikatoren (Meilensteine)", k.meilensteine, None],
+        [
+            "davon verzögert",
+            k.meilensteine_verzoegert,
+            anteil(k.meilensteine_verzoegert, k.meilensteine),
+        ],
+    ]
 
 
 def meilenstein_spalten() -> list[Spalte]:

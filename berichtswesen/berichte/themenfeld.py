@@ -22,7 +22,7 @@ from themenfelder.models import Themenfeld
 from themenfelder.selectors import leistungen_fortschritt
 
 from . import registrieren
-from .ausgabe import DATUM, PROZENT, TEXT, ZAHL, Abschnitt, Bericht, Spalte, Tabelle
+from .ausgabe import DATUM, TEXT, ZAHL, Abschnitt, Bericht, Spalte, Tabelle
 from .basis import (
     BerichtsartBasis,
     StichtagForm,
@@ -33,12 +33,13 @@ from .basis import (
     stichtag_von,
 )
 from .inhalt import (
-    anteil,
+    UEBERBLICK_SPALTEN,
     datum_de,
     meilenstein_spalten,
     meilenstein_zeilen,
     reifegrad_je_land_diagramm,
     stufe_label,
+    ueberblick_zeilen,
 )
 
 #: Anforderungen still to be worked on.
@@ -201,30 +202,12 @@ class ThemenfeldBericht(BerichtsartBasis):
                 )
 
         stand = datum_de(stichtag)
-        n = k.anzahl_leistungen
         ueberblick = Tabelle(
             "Kennzahlen des Themenfelds",
             "Überblick",
-            [Spalte("Kennzahl", TEXT, 50), Spalte("Wert", ZAHL), Spalte("Anteil", PROZENT)],
+            UEBERBLICK_SPALTEN,
             [
-                ["Leistungen", n, None],
-                ["Leistungen ab Stufe 3", k.online_bund, k.anteil_online_bund],
-                [
-                    "bundesweit flächendeckend",
-                    k.flaechendeckung[Flaechendeckung.BUNDESWEIT],
-                    anteil(k.flaechendeckung[Flaechendeckung.BUNDESWEIT], n),
-                ],
-                [
-                    "Ergebnistypen vollständig",
-                    k.ergebnisse_vollstaendig,
-                    anteil(k.ergebnisse_vollstaendig, k.ergebnisse_mit_anforderungen),
-                ],
-                ["Meilensteine", k.meilensteine, None],
-                [
-                    "davon verzögert",
-                    k.meilensteine_verzoegert,
-                    anteil(k.meilensteine_verzoegert, k.meilensteine),
-                ],
+                *ueberblick_zeilen(k),
                 [
                     "Leistungen ohne Leistungsverantwortlichen",
                     sum(1 for i in ids if i not in mit_lv),
