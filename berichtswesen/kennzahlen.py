@@ -430,3 +430,25 @@ def kennzahlen_nachbilden(von: dt.date, bis: dt.date | None = None) -> int:
         objekte.extend(_speichern(tag, zeilen, nachgebildet=True))
         tag += dt.timedelta(days=1)
     return _upsert(objekte)
+
+
+#: A trend over more days than this is shown with one row per month (the last day).
+TREND_TAEGLICH_BIS = 62
+
+
+def verlauf(
+    seit: dt.date, bis: dt.date, *, ebene: str = Ebene.GESAMT, bezug: str = ""
+) -> tuple[list[Kennzahlenstand], bool]:
+    """The snapshots between ``seit`` and ``bis`` for a trend (one query): daily for
+    short ranges, else the last snapshot of each month. Returns (rows, thinned out)."""
+    alle = list(
+        Kennzahlenstand.objects.filter(
+            ebene=ebene, bezug=bezug, stichtag__gte=seit, stichtag__lte=bis
+        ).order_by("stichtag")
+    )
+    if len(alle) <= TREND_TAEGLICH_BIS:
+        return alle, False
+    je_monat: dict[tuple[int, int], Kennzahlenstand] = {}
+    for stand in alle:
+        je_monat[(stand.stichtag.year, stand.stichtag.month)] = stand
+    return list(je_monat.values()), True

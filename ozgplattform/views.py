@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from berichtswesen.kennzahlen import verlauf
 from leistungen.choices import Ergebnistyp, Flaechendeckung, Reifegrad
 from leistungen.models import Leistung
 from leistungen.selectors import gesamtfortschritt
@@ -133,6 +134,21 @@ def start(request):
         for land in kennzahlen.laender
     ]
 
+    # Trend of the last twelve months from the daily snapshots (Kennzahlenstand). They
+    # hold public figures only: Leistungen, Umsetzungsstände, Meilensteine are public.
+    seit = stichtag - dt.timedelta(days=365)
+    staende, monatlich = verlauf(seit, stichtag)
+    entwicklung = [
+        Zeile(
+            date_format(s.stichtag, "SHORT_DATE_FORMAT"),
+            s.online,
+            s.anzahl_leistungen,
+            s.anteil_online if s.anzahl_leistungen else None,
+        )
+        for s in staende
+    ]
+    daten_entwicklung = [(z.label, _prozent(z.anteil)) for z in entwicklung]
+
     stand = date_format(stichtag, "SHORT_DATE_FORMAT")
     daten_reifegrad = [(z.label, z.anzahl) for z in reifegrad]
     daten_laender = [(z.label, _prozent(z.anteil)) for z in laender]
@@ -191,6 +207,16 @@ def start(request):
             einheit=prozent,
         ),
     }
+    if entwicklung:
+        diagramme["entwicklung"] = charts.balkendiagramm(
+            _("Anteil der Leistungen ab Stufe 3 seit %(seit)s") % {"seit": date_format(seit)},
+            _beschreibung(
+                _("Anteil der Leistungen ab Stufe 3 je Stichtag:"), daten_entwicklung, prozent
+            ),
+            daten_entwicklung,
+            max_wert=100,
+            einheit=prozent,
+        )
     return render(
         request,
         "start.html",
@@ -206,6 +232,9 @@ def start(request):
             "stufen_kurz": stufen_kurz,
             "reifegrad_laender": reifegrad_laender,
             "diagramme": diagramme,
+            "entwicklung": entwicklung,
+            "entwicklung_seit": seit,
+            "entwicklung_monatlich": monatlich,
         },
     )
 

@@ -18,7 +18,7 @@ from ozgplattform import charts
 from themenfelder.models import Themenfeld
 from themenfelder.selectors import leistungen_fortschritt
 
-from ..models import Ebene, Kennzahlenstand
+from ..kennzahlen import verlauf
 from . import registrieren
 from .ausgabe import DATUM, PROZENT, TEXT, ZAHL, Abschnitt, Bericht, Spalte, Tabelle
 from .basis import BerichtsartBasis, StichtagForm, angemeldet, leser, sicht, stichtag_von
@@ -36,9 +36,6 @@ from .inhalt import (
 
 #: Catalogue filters stored with the report (``sortierung`` does not change figures).
 FILTER_FELDER = [n for n in LeistungFilterSet.base_filters if n != "sortierung"]
-
-#: A trend over more days than this is shown with one row per month (the last day).
-TREND_TAEGLICH_BIS = 62
 
 
 class GesamtfortschrittForm(StichtagForm):
@@ -110,16 +107,6 @@ def _filter_beschreibung(filterset: LeistungFilterSet) -> list[tuple[str, str]]:
     return zeilen
 
 
-def _trend(staende: list[Kennzahlenstand]) -> list[Kennzahlenstand]:
-    """Daily rows for short ranges, else the last snapshot of each month."""
-    if len(staende) <= TREND_TAEGLICH_BIS:
-        return staende
-    je_monat: dict[tuple[int, int], Kennzahlenstand] = {}
-    for stand in staende:
-        je_monat[(stand.stichtag.year, stand.stichtag.month)] = stand
-    return list(je_monat.values())
-
-
 @registrieren
 class Gesamtfortschritt(BerichtsartBasis):
     schluessel = "gesamtfortschritt"
@@ -175,13 +162,7 @@ class Gesamtfortschritt(BerichtsartBasis):
                 user,
             ).order_by("themenfeld__nummer", "geplant", "name")
         )
-        alle_staende = list(
-            Kennzahlenstand.objects.filter(
-                ebene=Ebene.GESAMT, stichtag__gte=seit, stichtag__lte=stichtag
-            ).order_by("stichtag")
-        )
-        trend = _trend(alle_staende)
-        verduennt = len(trend) < len(alle_staende)
+        trend, verduennt = verlauf(seit, stichtag)
         stand = datum_de(stichtag)
         n = k.anzahl_leistungen
 

@@ -243,9 +243,46 @@ def test_start_abfragen_unabhaengig_von_der_datenmenge(client, angemeldet):
     _programm_mit(12)
     viele = _anzahl_abfragen(client, "/")
     assert wenige == viele
-    # Länder, Leistungen, Stände, Ergebnisse, Meilensteine (2), Themenfelder; logged in:
-    # session, user and the permission check of restrict.
-    assert viele <= (12 if angemeldet else 7)
+    # Länder, Leistungen, Stände, Ergebnisse, Meilensteine (2), Themenfelder, the
+    # snapshots of the trend; logged in: session, user and the permission check of restrict.
+    assert viele <= (13 if angemeldet else 8)
+
+
+def _entwicklung(client, url: str = "/"):
+    html = client.get(url).content.decode()
+    teil = html.split('id="entwicklung-titel"', 1)[1].split("</section>", 1)[0]
+    return teil
+
+
+def test_start_entwicklung_aus_kennzahlenstaenden(client, programm):
+    """The trend of the last twelve months comes from the daily snapshots, chart and data
+    table with the same numbers; older snapshots and other levels are not shown."""
+    from berichtswesen.kennzahlen import kennzahlen_festhalten
+    from berichtswesen.models import Ebene, Kennzahlenstand
+
+    assert "noch keine Kennzahlenstände" in _entwicklung(client)
+
+    kennzahlen_festhalten(HEUTE)
+    heute = Kennzahlenstand.objects.get(ebene=Ebene.GESAMT, stichtag=HEUTE)
+    vor_monat = HEUTE - dt.timedelta(days=30)
+    werte = {
+        feld.name: getattr(heute, feld.name)
+        for feld in Kennzahlenstand._meta.concrete_fields
+        if feld.name not in ("id", "erstellt", "geaendert")
+    }
+    Kennzahlenstand.objects.create(**{**werte, "stichtag": vor_monat, "online": 0})
+    alt = HEUTE - dt.timedelta(days=400)
+    Kennzahlenstand.objects.create(**{**werte, "stichtag": alt, "online": 3})
+
+    teil = _entwicklung(client)
+    zeilen = tabelle(teil, "tabelle-entwicklung")[1:]
+    assert [z[1:] for z in zeilen] == [["0", "3", "0 %"], ["2", "3", "66,7 %"]]
+    assert list(balken(teil).values()) == ["0 %", "66,7 %"]
+    assert "Je Monat" not in teil  # two days: daily rows
+
+    # A Stichtag in the past shows the trend up to that day.
+    frueher = _entwicklung(client, f"/?stichtag={vor_monat:%Y-%m-%d}")
+    assert len(tabelle(frueher, "tabelle-entwicklung")[1:]) == 1
 
 
 # --------------------------------------------------------------------------------------
