@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ozgplattform.fehler import DienstNichtErreichbar
+
 from . import ablage
 from .berichte import ARTEN, Berichtsart, Format
 from .models import ENDGUELTIG_OHNE_DATEI, OFFEN, Berichtsauftrag, Berichtsplan, Rhythmus, Status
@@ -38,12 +40,13 @@ WAISEN_NACH = dt.timedelta(hours=1)
 PLAN_STUNDE = 6
 
 
-class BerichtsdienstNichtErreichbar(Exception):
+class BerichtsdienstNichtErreichbar(DienstNichtErreichbar):
     """The broker could not be reached: the report was not requested (no job remains)."""
+
+    retry_after = RETRY_AFTER
 
     def __init__(self, message: str = NICHT_ERREICHBAR):
         super().__init__(message)
-        self.message = message
 
 
 # --------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils import timezone
+from django_filters import fields as filter_fields
 from django_filters import rest_framework as filters
 
 from leistungen.models import Leistung, Umsetzungsprojekt
@@ -95,10 +96,39 @@ def sichtbare(model: type[models.Model]):
     return queryset
 
 
+#: Range of the integer primary keys (PostgreSQL/SQLite ``bigint``).
+_PK_MIN, _PK_MAX = -(2**63), 2**63 - 1
+
+
+class ReferenzFeld(filter_fields.ModelMultipleChoiceField):
+    """Ids of visible objects. An id that is no whole number in the range of the keys
+    is an unknown choice, like any other id that does not exist — SQLite would raise
+    ``OverflowError`` for it (a 500) instead of finding nothing."""
+
+    def _check_values(self, value):
+        if isinstance(self.queryset.model._meta.pk, models.IntegerField):
+            for wert in value:
+                try:
+                    zahl = int(str(wert).strip())
+                except ValueError:
+                    continue  # not a number: Django's own message ("… keine gültige Auswahl")
+                if not _PK_MIN <= zahl <= _PK_MAX:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": wert},
+                    )
+        return super()._check_values(value)
+
+
+class ReferenzFilter(filters.ModelMultipleChoiceFilter):
+    field_class = ReferenzFeld
+
+
 def referenz(model: type[models.Model], **kwargs) -> filters.ModelMultipleChoiceFilter:
     """``?feld=1&feld=2``: objects referencing one of the given (visible) objects."""
     kwargs.setdefault("distinct", False)
-    return filters.ModelMultipleChoiceFilter(queryset=sichtbare(model), **kwargs)
+    return ReferenzFilter(queryset=sichtbare(model), **kwargs)
 
 
 def auswahl(choices, **kwargs) -> filters.MultipleChoiceFilter:

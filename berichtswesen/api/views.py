@@ -21,14 +21,6 @@ from ozgplattform.api.views import OzgModelViewSet
 from .serializers import BerichtsauftragSerializer
 
 
-class BerichtsdienstNichtErreichbar(exceptions.APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = services.NICHT_ERREICHBAR
-    default_code = "berichtsdienst_nicht_erreichbar"
-    #: DRF's exception handler turns ``wait`` into the Retry-After header.
-    wait = services.RETRY_AFTER
-
-
 class NochNichtFertig(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "Der Bericht ist noch nicht fertig; fragen Sie den Auftrag später erneut ab."
@@ -71,15 +63,14 @@ class BerichtsauftragViewSet(OzgModelViewSet):
         eingabe = self.get_serializer(data=request.data)
         eingabe.is_valid(raise_exception=True)
         daten = eingabe.validated_data
-        try:
-            auftrag = services.bericht_anfordern(
-                art=daten["art"],
-                format=daten["format"],
-                parameter=daten.get("parameter") or {},
-                user=request.user,
-            )
-        except services.BerichtsdienstNichtErreichbar as fehler:
-            raise BerichtsdienstNichtErreichbar(fehler.message) from fehler
+        # Broker down: BerichtsdienstNichtErreichbar → 503 with Retry-After (exceptions.py),
+        # also when it surfaces only at the commit of an Idempotency-Key's transaction.
+        auftrag = services.bericht_anfordern(
+            art=daten["art"],
+            format=daten["format"],
+            parameter=daten.get("parameter") or {},
+            user=request.user,
+        )
         ausgabe = self.ausgabe(auftrag)
         return Response(
             ausgabe, status=status.HTTP_202_ACCEPTED, headers={"Location": ausgabe["url"]}

@@ -29,7 +29,7 @@ from django.urls import reverse
 from berichtswesen import ablage, services
 from berichtswesen.models import Berichtsauftrag, Status
 from ozgplattform.celery import app
-from ozgplattform.models import ApiToken
+from ozgplattform.models import ApiToken, IdempotenzSchluessel
 from ozgplattform.testing.api import api
 from ozgplattform.testing.factories import UserFactory
 
@@ -288,6 +288,21 @@ def test_d_redis_nicht_erreichbar(testarten, broker, monkeypatch, client, settin
     assert api_antwort.status_code == 503
     assert api_antwort["Retry-After"] == str(services.RETRY_AFTER)
     assert "nicht erreichbar" in api_antwort.json()["detail"]
+
+    # With an Idempotency-Key the job is published only at the commit of the key's
+    # transaction: still a 503, the key is forgotten, and a retry is not a replay.
+    mit_schluessel = api(person, token=ApiToken(user=person, name="t", schreibrecht=True))
+    for _ in range(2):
+        antwort = mit_schluessel.post(
+            "/api/v1/berichtsauftraege/",
+            {"art": "test_schnell", "format": "csv", "parameter": {"bereich": "offen"}},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="bericht-1",
+        )
+        assert antwort.status_code == 503, antwort.content
+        assert antwort["Retry-After"] == str(services.RETRY_AFTER)
+        assert not antwort.has_header("Idempotent-Replayed")
+    assert not IdempotenzSchluessel.objects.exists()
 
     with pytest.raises(services.BerichtsdienstNichtErreichbar):
         _anfordern(person, "test_schnell", bereich="offen")

@@ -33,6 +33,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ozgplattform import versionen
+from ozgplattform.fehler import DienstNichtErreichbar
 
 from .drosselung import ZuVieleAnfragen
 from .etag import VorbedingungFehlgeschlagen
@@ -81,6 +82,16 @@ def aenderungen_json(aenderungen: list[versionen.Aenderung]) -> list[dict[str, s
     ]
 
 
+class DienstNichtVerfuegbar(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "dienst_nicht_erreichbar"
+
+    def __init__(self, detail: str, wait: int):
+        super().__init__(detail)
+        #: DRF's exception handler turns ``wait`` into the Retry-After header.
+        self.wait = wait
+
+
 def exception_handler(exc, context):
     if isinstance(exc, versionen.Konflikt):
         # Lost update prevented: someone else saved first. 409 with what they changed.
@@ -95,7 +106,9 @@ def exception_handler(exc, context):
         return antwort
     if isinstance(exc, exceptions.Throttled) and not isinstance(exc, ZuVieleAnfragen):
         exc = ZuVieleAnfragen(exc.wait)
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, DienstNichtErreichbar):
+        exc = DienstNichtVerfuegbar(exc.message, exc.retry_after)
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validierungsfehler(exc))
     elif isinstance(exc, Http404):
         # Django's message names the model in English ("No Leistung matches …").

@@ -144,3 +144,8 @@ def speichern(eintrag: IdempotenzSchluessel, antwort: Response) -> None:
     eintrag.antwort = antwort.data
     eintrag.kopfzeilen = {k: antwort[k] for k in KOPFZEILEN if antwort.has_header(k)}
     eintrag.save(update_fields=["status_code", "antwort", "kopfzeilen"])
+
+
+def verwerfen(eintrag: IdempotenzSchluessel) -> None:
+    """Forget a claimed key (its request failed after all); no-op if already gone."""
+    IdempotenzSchluessel.objects.filter(pk=eintrag.pk).delete()

@@ -233,6 +233,15 @@ class OzgAutoSchema(AutoSchema):
         kwarg = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
         return "{" + kwarg + "}" in self.path or "{id}" in self.path
 
+    def _ist_objekt_lesen(self) -> bool:
+        """GET of one object's representation (ETag, If-None-Match → 304)."""
+        return (
+            self.method == "GET"
+            and self._ist_detail()
+            and not self._ist_liste()
+            and getattr(self.view, "action", "retrieve") == "retrieve"
+        )
+
     def _ist_liste(self) -> bool:
         return self.method == "GET" and self._is_list_view()
 
@@ -247,7 +256,7 @@ class OzgAutoSchema(AutoSchema):
 
     def _get_parameters(self) -> list[dict[str, Any]]:
         parameter = super()._get_parameters()
-        if self.method == "GET" and self._ist_detail() and not self._ist_liste():
+        if self._ist_objekt_lesen():
             parameter.append(copy.deepcopy(IF_NONE_MATCH))
         if self.method in ("PUT", "PATCH", "DELETE"):
             parameter.append(copy.deepcopy(IF_MATCH))
@@ -279,6 +288,8 @@ class OzgAutoSchema(AutoSchema):
                 if code in antworten:
                     antworten[code].setdefault("headers", {})["ETag"] = copy.deepcopy(ETAG)
         for code in fehlerantworten(self.method, liste=liste, detail=detail):
+            if code == "304" and not self._ist_objekt_lesen():
+                continue  # an action's GET (a report's file) has no ETag
             beschreibung, komponente = ANTWORTEN[code]
             antwort: dict[str, Any] = {"description": beschreibung}
             if komponente is not None:

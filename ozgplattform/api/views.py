@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -251,6 +252,15 @@ class OzgModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     if_match_version: dt.datetime | None = None
     _ausgabe_version: dt.datetime | None = None
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # What a response shows depends on who asks (restrict, internal fields): shared
+        # caches must neither store a signed-in user's answer nor serve one to another.
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
     def dispatch(self, request, *args, **kwargs):
         # Wrap the handler of a write (create, update, destroy, custom actions) so the
         # checks below run after authentication, permissions and throttling (initial())
@@ -277,14 +287,37 @@ class OzgModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             antwort = handler(request, *args, **kwargs)
             self._etag_setzen(antwort)
             return antwort
-        with transaction.atomic():
-            eintrag = None
+        self._idempotenz_eintrag = None
+        try:
+            with transaction.atomic():
+                antwort = self._schreiben_in_transaktion(handler, request, schluessel, erlaubt)(
+                    request, *args, **kwargs
+                )
+        except Exception:
+            # Work deferred to the commit (``on_commit``: publishing a report job) failed
+            # after the key was stored with the response: forget the key, so a retry is
+            # processed again instead of replaying a response for something undone.
+            # (Inside the transaction the rollback has removed it already.)
+            if self._idempotenz_eintrag is not None:
+                idempotenz.verwerfen(self._idempotenz_eintrag)
+            raise
+        return antwort
+
+    #: The Idempotency-Key row of the current write, once claimed.
+    _idempotenz_eintrag = None
+
+    def _schreiben_in_transaktion(self, handler, request, schluessel, erlaubt):
+        """The handler wrapped with the Idempotency-Key and If-Match checks; called
+        inside the write's transaction."""
+
+        def schreiben(request, *args, **kwargs):
             if schluessel is not None:
                 eintrag, gespeichert = idempotenz.reservieren(
                     request.user, schluessel, idempotenz.anfrage_hash(request)
                 )
                 if gespeichert is not None:
                     return gespeichert
+                self._idempotenz_eintrag = eintrag
             if erlaubt is not None:
                 self.if_match_version = self._vorbedingung_pruefen(erlaubt)
             try:
@@ -295,9 +328,11 @@ class OzgModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                     raise
                 raise self._vorbedingung_fehlgeschlagen(exc.obj, [self.if_match_version]) from exc
             self._etag_setzen(antwort)
-            if eintrag is not None:
-                idempotenz.speichern(eintrag, antwort)
-        return antwort
+            if self._idempotenz_eintrag is not None:
+                idempotenz.speichern(self._idempotenz_eintrag, antwort)
+            return antwort
+
+        return schreiben
 
     def _etag_setzen(self, antwort: Response) -> None:
         if (

@@ -382,3 +382,16 @@ def test_anforderung_entscheiden_mit_if_match():
     antwort = api(pm).post(url, daten, format="json", HTTP_IF_MATCH=api(pm).get(detail)["ETag"])
     assert antwort.status_code == 200, antwort.content
     assert Anforderung.objects.get(pk=anforderung.pk).status == "angenommen"
+
+
+def test_antworten_fuer_angemeldete_nicht_in_gemeinsamen_caches():
+    """Signed-in answers are private (and revalidated with the ETag); every answer
+    varies with the credentials."""
+    leistung = f.LeistungFactory()
+    url = detail_url("leistung", leistung.pk)
+    oeffentlich = api().get(url, format="json")
+    assert "Authorization" in oeffentlich["Vary"] and "Cookie" in oeffentlich["Vary"]
+    assert "private" not in oeffentlich.get("Cache-Control", "")
+    angemeldet = api(f.ProgrammmanagementFactory()).get(url, format="json")
+    assert "private" in angemeldet["Cache-Control"] and "no-cache" in angemeldet["Cache-Control"]
+    assert "Authorization" in angemeldet["Vary"]

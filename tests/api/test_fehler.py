@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django import forms
 from django.db import IntegrityError
 from django.urls import reverse
 
@@ -292,8 +293,8 @@ def test_ungueltiger_filterwert_auch_fuer_angemeldete(pm):
 
 
 def test_sortierung_nur_aus_der_whitelist():
-    """``?ordering=`` outside the whitelist is ignored (default order), never a 500 and
-    never a side channel (ordering by a password hash would leak it)."""
+    """``?ordering=`` outside the whitelist is a 400 naming the allowed fields, never a
+    500 and never a side channel (ordering by a password hash would leak it)."""
     a = f.RollenzuweisungFactory(kontakt_veroeffentlichen=True, user__last_name="Zander")
     b = f.RollenzuweisungFactory(kontakt_veroeffentlichen=True, user__last_name="Albers")
     url = liste_url("rollenzuweisung")
@@ -305,10 +306,13 @@ def test_sortierung_nur_aus_der_whitelist():
 
     assert ids("ordering=user__last_name") == [b.pk, a.pk]
     assert ids("ordering=-user__last_name") == [a.pk, b.pk]
-    standard = ids("")
-    assert ids("ordering=user__password") == standard
-    assert ids("ordering=-user__password,gibtsnicht") == standard
-    assert ids("ordering=;DROP TABLE") == standard
+    assert ids("ordering=") == ids("")
+    for query in ("ordering=user__password", "ordering=-user__password,gibtsnicht",
+                  "ordering=;DROP TABLE", "ordering=user__last_name,"):  # fmt: skip
+        antwort = api().get(f"{url}?{query}", format="json")
+        assert antwort.status_code == 400, query
+        meldung = antwort.json()["ordering"][0]
+        assert meldung.startswith("Unbekanntes Sortierfeld") and "user__last_name" in meldung
 
 
 def test_seitenweise_mit_page_size():
@@ -351,3 +355,19 @@ def test_browsbare_api_rendert(pm):
         antwort = client.get(url, HTTP_ACCEPT="text/html")
         assert antwort.status_code == 200, url
         assert antwort["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("wert", ["99999999999999999999", "-9223372036854775809"])
+def test_referenz_ausserhalb_des_schluesselbereichs(wert, django_assert_num_queries):
+    """An id beyond bigint is refused before any query: SQLite (the embedded default)
+    would raise OverflowError on it, a 500 instead of a 400."""
+    from ozgplattform.filtersets import ReferenzFeld
+    from themenfelder.models import Themenfeld
+
+    feld = ReferenzFeld(queryset=Themenfeld.objects.all())
+    with django_assert_num_queries(0), pytest.raises(forms.ValidationError) as fehler:
+        feld.clean([wert])
+    assert fehler.value.code == "invalid_pk_value"
+    antwort = api(None).get(f"/api/v1/leistungen/?themenfeld={wert}")
+    assert antwort.status_code == 400
+    assert wert in antwort.json()["themenfeld"][0]
