@@ -46,6 +46,18 @@ def _frischer_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _sprache_zuruecksetzen():
+    """Every test starts and ends in the default language (German): a test-client request
+    with the English language cookie leaves "en" active in the thread (LocaleMiddleware
+    activates, nothing deactivates), which would leak into the next test's direct calls."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def katalog_2019() -> Path:
     if not (KATALOG_2019 / "ozg_leistungen.csv").exists():

@@ -6,6 +6,7 @@ import inspect
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from .berichte import Berichtsart, Format
 
@@ -14,7 +15,7 @@ PARAMETER_PREFIX = "parameter"
 
 
 class FormatForm(forms.Form):
-    format = forms.ChoiceField(label="Format", widget=forms.RadioSelect)
+    format = forms.ChoiceField(label=_("Format"), widget=forms.RadioSelect)
 
     def __init__(self, *args, art: Berichtsart, **kwargs):
         super().__init__(*args, **kwargs)

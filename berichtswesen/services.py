@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from ozgplattform.fehler import DienstNichtErreichbar
 
@@ -26,7 +27,7 @@ from .models import ENDGUELTIG_OHNE_DATEI, OFFEN, Berichtsauftrag, Berichtsplan,
 logger = logging.getLogger(__name__)
 
 #: Shown on the page and as the API's 503 detail.
-NICHT_ERREICHBAR = (
+NICHT_ERREICHBAR = gettext_lazy(
     "Der Berichtsdienst ist derzeit nicht erreichbar. Ihr Bericht wurde nicht angefordert; "
     "bitte versuchen Sie es in einigen Minuten erneut."
 )
@@ -57,14 +58,19 @@ class BerichtsdienstNichtErreichbar(DienstNichtErreichbar):
 def _art(schluessel: str) -> Berichtsart:
     art = ARTEN.get(schluessel)
     if art is None:
-        raise ValidationError({"art": "Diese Berichtsart gibt es nicht."})
+        raise ValidationError({"art": gettext("Diese Berichtsart gibt es nicht.")})
     return art
 
 
 def _format_pruefen(art: Berichtsart, format: str) -> None:
     if format not in [str(f) for f in art.formate]:
         erlaubt = ", ".join(Format(f).label for f in art.formate)
-        raise ValidationError({"format": f"Dieser Bericht ist nur als {erlaubt} erhältlich."})
+        raise ValidationError(
+            {
+                "format": gettext("Dieser Bericht ist nur als %(formate)s erhältlich.")
+                % {"formate": erlaubt}
+            }
+        )
 
 
 def bericht_anfordern(
@@ -83,11 +89,11 @@ def bericht_anfordern(
     if parameter is None:
         parameter = {}
     if not isinstance(parameter, dict):
-        raise ValidationError({"parameter": "Die Parameter müssen ein Objekt sein."})
+        raise ValidationError({"parameter": gettext("Die Parameter müssen ein Objekt sein.")})
     geprueft = berichtsart.parameter_pruefen(parameter, user)
     if user is not None and not berichtsart.darf_anfordern(user, geprueft):
         raise PermissionDenied(
-            "Keine Berechtigung: Sie dürfen die Daten dieses Berichts nicht sehen."
+            gettext("Keine Berechtigung: Sie dürfen die Daten dieses Berichts nicht sehen.")
         )
     with transaction.atomic():
         auftrag = Berichtsauftrag(
@@ -95,7 +101,7 @@ def bericht_anfordern(
             format=format,
             parameter=geprueft,
             angefordert_von=user,
-            schritt="Wartet auf den Berichtsdienst",
+            schritt=gettext_noop("Wartet auf den Berichtsdienst"),
         )
         auftrag.full_clean()
         auftrag.save()
@@ -208,7 +214,7 @@ def berichtsplan_ausfuehren(*, plan_id: int, jetzt: dt.datetime | None = None):
             parameter=parameter,
             plan=plan,
             periode=periode,
-            schritt="Wartet auf den Berichtsdienst",
+            schritt=gettext_noop("Wartet auf den Berichtsdienst"),
         )
     try:
         einreihen(auftrag.pk)
@@ -296,7 +302,7 @@ def berichte_aufraeumen(*, jetzt: dt.datetime | None = None) -> dict[str, int]:
     ).update(
         status=Status.FEHLGESCHLAGEN,
         beendet=jetzt,
-        fehlermeldung=(
+        fehlermeldung=gettext_noop(
             "Der Bericht wurde nicht rechtzeitig erstellt. Bitte fordern Sie ihn erneut an."
         ),
     )

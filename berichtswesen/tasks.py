@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from . import ablage, services
 from .berichte import ARTEN
@@ -45,23 +46,23 @@ MAX_WIEDERHOLUNGEN = 3
 #: instead of being redelivered for ever.
 MAX_LAEUFE = 1 + MAX_WIEDERHOLUNGEN + 2
 
-FEHLER_ALLGEMEIN = (
+FEHLER_ALLGEMEIN = gettext_noop(
     "Der Bericht konnte wegen eines internen Fehlers nicht erstellt werden. Der Fehler "
     "wurde protokolliert; bitte wenden Sie sich an den Betrieb der Plattform, wenn er "
     "erneut auftritt."
 )
-FEHLER_VORUEBERGEHEND = (
+FEHLER_VORUEBERGEHEND = gettext_noop(
     "Der Bericht konnte wegen einer vorübergehenden Störung (Datenbank oder Dateiablage) "
     "auch nach mehreren Versuchen nicht erstellt werden. Bitte fordern Sie ihn später "
     "erneut an."
 )
-FEHLER_ZEITLIMIT = (
+FEHLER_ZEITLIMIT = gettext_noop(
     "Der Bericht hat das Zeitlimit überschritten und wurde abgebrochen. Bitte schränken "
     "Sie die Parameter ein oder wenden Sie sich an den Betrieb der Plattform."
 )
-FEHLER_ART = "Diese Berichtsart gibt es nicht (mehr)."
-FEHLER_RECHTE = "Sie dürfen die Daten dieses Berichts nicht (mehr) sehen."
-FEHLER_ABGEBROCHEN = (
+FEHLER_ART = gettext_noop("Diese Berichtsart gibt es nicht (mehr).")
+FEHLER_RECHTE = gettext_noop("Sie dürfen die Daten dieses Berichts nicht (mehr) sehen.")
+FEHLER_ABGEBROCHEN = gettext_noop(
     "Die Erstellung des Berichts wurde mehrfach abgebrochen (z. B. wegen Speichermangels). "
     "Bitte schränken Sie die Parameter ein oder wenden Sie sich an den Betrieb der Plattform."
 )
@@ -142,7 +143,7 @@ def bericht_erzeugen(self, auftrag_id: str) -> str:
         begonnen=timezone.now(),
         versuche=F("versuche") + 1,
         fortschritt=0,
-        schritt="Bericht wird erstellt",
+        schritt=gettext_noop("Bericht wird erstellt"),
     )
     try:
         ergebnis = art.erzeugen(

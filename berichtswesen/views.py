@@ -42,7 +42,7 @@ def _auftrag_oder_404(user, pk) -> Berichtsauftrag:
 
 def _titel(schluessel: str) -> str:
     art = ARTEN.get(schluessel)
-    return str(art.titel) if art is not None else schluessel
+    return _(art.titel) if art is not None else schluessel
 
 
 def _mit_titeln(auftraege) -> list[Berichtsauftrag]:

@@ -10,6 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from ozgplattform.rechte import restrict
 
@@ -53,17 +55,17 @@ class StichtagForm(forms.Form):
     """Stichtag of every report: today by default, not in the future."""
 
     stichtag = forms.DateField(
-        label="Stichtag",
+        label=_("Stichtag"),
         required=False,
-        help_text="Datenstand des Berichts; leer: heute.",
-        error_messages={"invalid": "Bitte ein Datum angeben (JJJJ-MM-TT oder TT.MM.JJJJ)."},
+        help_text=_("Datenstand des Berichts; leer: heute."),
+        error_messages={"invalid": _("Bitte ein Datum angeben (JJJJ-MM-TT oder TT.MM.JJJJ).")},
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
     )
 
     def clean_stichtag(self) -> dt.date:
         stichtag = self.cleaned_data.get("stichtag") or timezone.localdate()
         if stichtag > timezone.localdate():
-            raise ValidationError("Der Stichtag darf nicht in der Zukunft liegen.")
+            raise ValidationError(_("Der Stichtag darf nicht in der Zukunft liegen."))
         return stichtag
 
 
@@ -121,12 +123,12 @@ class BerichtsartBasis(Berichtsart):
     ) -> Ergebnis:
         if format not in self.formate:
             raise ValueError(f"Unbekanntes Format „{format}“ für {self.titel}.")
-        fortschritt(5, "Daten werden geladen")
+        fortschritt(5, gettext_noop("Daten werden geladen"))
         bericht = self.bericht_bauen(parameter, user)
-        fortschritt(40, "Daten geladen, Bericht wird erstellt")
+        fortschritt(40, gettext_noop("Daten geladen, Bericht wird erstellt"))
         if format == Format.PDF:
             html = als_html(bericht, self.template())
-            fortschritt(55, "PDF wird gesetzt")
+            fortschritt(55, gettext_noop("PDF wird gesetzt"))
             inhalt, typ, endung = als_pdf(html), "application/pdf", "pdf"
         elif format == Format.XLSX:
             inhalt = als_xlsx(bericht)
@@ -134,5 +136,5 @@ class BerichtsartBasis(Berichtsart):
             endung = "xlsx"
         else:
             inhalt, typ, endung = als_csv(bericht)
-        fortschritt(100, "fertig")
+        fortschritt(100, gettext_noop("fertig"))
         return Ergebnis(dateiname(self.schluessel, bericht, endung), inhalt, typ)

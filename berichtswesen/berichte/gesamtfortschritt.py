@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from leistungen.choices import Ergebnistyp, Flaechendeckung
 from leistungen.filtersets import LeistungFilterSet
@@ -40,11 +42,13 @@ FILTER_FELDER = [n for n in LeistungFilterSet.base_filters if n != "sortierung"]
 
 class GesamtfortschrittForm(StichtagForm):
     trend_seit = forms.DateField(
-        label="Entwicklung seit",
+        label=_("Entwicklung seit"),
         required=False,
-        help_text="Beginn der Zeitreihe aus den täglichen Kennzahlenständen; leer: ein Jahr "
-        "vor dem Stichtag.",
-        error_messages={"invalid": "Bitte ein Datum angeben (JJJJ-MM-TT oder TT.MM.JJJJ)."},
+        help_text=_(
+            "Beginn der Zeitreihe aus den täglichen Kennzahlenständen; leer: ein Jahr "
+            "vor dem Stichtag."
+        ),
+        error_messages={"invalid": _("Bitte ein Datum angeben (JJJJ-MM-TT oder TT.MM.JJJJ).")},
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
     )
 
@@ -54,7 +58,9 @@ class GesamtfortschrittForm(StichtagForm):
         if stichtag:
             seit = daten.get("trend_seit") or stichtag - dt.timedelta(days=365)
             if seit > stichtag:
-                self.add_error("trend_seit", "Der Beginn der Entwicklung liegt nach dem Stichtag.")
+                self.add_error(
+                    "trend_seit", _("Der Beginn der Entwicklung liegt nach dem Stichtag.")
+                )
             else:
                 daten["trend_seit"] = seit
         return daten
@@ -110,8 +116,8 @@ def _filter_beschreibung(filterset: LeistungFilterSet) -> list[tuple[str, str]]:
 @registrieren
 class Gesamtfortschritt(BerichtsartBasis):
     schluessel = "gesamtfortschritt"
-    titel = "Gesamtfortschritt des Programms"
-    beschreibung = (
+    titel = gettext_noop("Gesamtfortschritt des Programms")
+    beschreibung = gettext_noop(
         "Reifegrade, Anteil ab Stufe 3 und Flächendeckung bundesweit, je Themenfeld und je "
         "Land; Vollständigkeit der Ergebnistypen; verzögerte Steuerungsindikatoren; "
         "Entwicklung seit einem Datum."

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from leistungen import rules
 from leistungen.choices import REIFEGRAD_OZG_KONFORM, Flaechendeckung
@@ -26,26 +28,28 @@ from .inhalt import anteil, beschreibung, datum_de, stufe_label
 class LandForm(StichtagForm):
     land = forms.RegexField(
         regex=r"^\d{2}$",
-        label="Land (ARS)",
-        help_text="Amtlicher Regionalschlüssel des Landes, zwei Ziffern (z. B. 05).",
+        label=_("Land (ARS)"),
+        help_text=_("Amtlicher Regionalschlüssel des Landes, zwei Ziffern (z. B. 05)."),
         error_messages={
-            "required": "Bitte ein Land angeben (ARS, zwei Ziffern).",
-            "invalid": "Ein Land wird mit seinem zweistelligen Regionalschlüssel angegeben.",
+            "required": _("Bitte ein Land angeben (ARS, zwei Ziffern)."),
+            "invalid": _("Ein Land wird mit seinem zweistelligen Regionalschlüssel angegeben."),
         },
     )
 
     def clean_land(self) -> str:
         ars = self.cleaned_data["land"]
         if not Organisation.objects.laender().filter(ars=ars).exists():
-            raise ValidationError(f"Ein Land mit dem Regionalschlüssel {ars} gibt es nicht.")
+            raise ValidationError(
+                _("Ein Land mit dem Regionalschlüssel %(ars)s gibt es nicht.") % {"ars": ars}
+            )
         return ars
 
 
 @registrieren
 class Laenderbericht(BerichtsartBasis):
     schluessel = "land"
-    titel = "Länderbericht"
-    beschreibung = (
+    titel = gettext_noop("Länderbericht")
+    beschreibung = gettext_noop(
         "Für die OZG-Koordination eines Landes: Umsetzungsstand je Leistung und Gebiet (Land, "
         "Kreise, Gemeinden), Flächendeckung, Nachnutzungen."
     )

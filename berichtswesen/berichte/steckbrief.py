@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from leistungen.choices import Ergebnisstatus
 from leistungen.models import Leistung
@@ -22,10 +24,10 @@ from .inhalt import beschreibung, datum_de
 class SteckbriefForm(StichtagForm):
     leistung = forms.ModelChoiceField(
         Leistung.objects.all(),
-        label="Leistung",
+        label=_("Leistung"),
         error_messages={
-            "required": "Bitte eine Leistung wählen.",
-            "invalid_choice": "Diese Leistung gibt es nicht.",
+            "required": _("Bitte eine Leistung wählen."),
+            "invalid_choice": _("Diese Leistung gibt es nicht."),
         },
     )
 
@@ -33,8 +35,8 @@ class SteckbriefForm(StichtagForm):
 @registrieren
 class Leistungssteckbrief(BerichtsartBasis):
     schluessel = "steckbrief"
-    titel = "Leistungssteckbrief"
-    beschreibung = (
+    titel = gettext_noop("Leistungssteckbrief")
+    beschreibung = gettext_noop(
         "Eine Leistung: Stammdaten, LeiKa-Leistungen, Ergebnistypen, Umsetzungsstand je Land, "
         "Meilensteine, Referenzimplementierung, Verantwortliche und Verlauf."
     )

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from leistungen import rules
 from leistungen.models import Meilenstein
@@ -22,18 +24,18 @@ from .inhalt import anteil, beschreibung, datum_de, meilenstein_spalten, meilens
 class SteuerungsindikatorenForm(StichtagForm):
     themenfeld = forms.ModelChoiceField(
         Themenfeld.objects.all(),
-        label="Themenfeld",
+        label=_("Themenfeld"),
         required=False,
-        help_text="Leer: alle Themenfelder.",
-        error_messages={"invalid_choice": "Dieses Themenfeld gibt es nicht."},
+        help_text=_("Leer: alle Themenfelder."),
+        error_messages={"invalid_choice": _("Dieses Themenfeld gibt es nicht.")},
     )
 
 
 @registrieren
 class Steuerungsindikatoren(BerichtsartBasis):
     schluessel = "steuerungsindikatoren"
-    titel = "Steuerungsindikatoren und Verzögerungen"
-    beschreibung = (
+    titel = gettext_noop("Steuerungsindikatoren und Verzögerungen")
+    beschreibung = gettext_noop(
         "Alle Meilensteine des Programms je Themenfeld, gemessen an der Feinplanung; "
         "verzögerte zuerst."
     )

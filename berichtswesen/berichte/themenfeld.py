@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from anforderungen.choices import Anforderungsstatus
 from anforderungen.models import Anforderung
@@ -53,10 +55,10 @@ OFFEN = (
 class ThemenfeldForm(StichtagForm):
     themenfeld = forms.ModelChoiceField(
         Themenfeld.objects.all(),
-        label="Themenfeld",
+        label=_("Themenfeld"),
         error_messages={
-            "required": "Bitte ein Themenfeld wählen.",
-            "invalid_choice": "Dieses Themenfeld gibt es nicht.",
+            "required": _("Bitte ein Themenfeld wählen."),
+            "invalid_choice": _("Dieses Themenfeld gibt es nicht."),
         },
     )
 
@@ -70,8 +72,8 @@ def themenfeld_von(parameter: dict[str, Any]) -> Themenfeld:
 @registrieren
 class ThemenfeldBericht(BerichtsartBasis):
     schluessel = "themenfeld"
-    titel = "Themenfeld-Bericht"
-    beschreibung = (
+    titel = gettext_noop("Themenfeld-Bericht")
+    beschreibung = gettext_noop(
         "Für den Steuerungskreis: jede Leistung des Themenfelds mit Phase, Reifegrad je Land, "
         "Ergebnistypen, Meilensteinen (Plan und Ist), Risiken und offenen Anforderungen."
     )

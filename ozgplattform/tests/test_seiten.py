@@ -490,3 +490,22 @@ def test_fehlerseiten_auf_deutsch(client):
     assert "Ein Fehler ist aufgetreten" in render_to_string("500.html")
     html = render_to_string("403.html", {"exception": "Sie dürfen das nicht."})
     assert "Keine Berechtigung" in html and "Sie dürfen das nicht." in html
+
+
+@pytest.mark.django_db
+def test_fehlerseiten_auf_englisch(client):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    client.cookies["django_language"] = "en"
+    html = client.get("/gibt-es-nicht/").content.decode()
+    assert '<html lang="en">' in html and "<h1>Page not found</h1>" in html
+    with translation.override("en"):
+        html = render_to_string("500.html")
+        assert '<html lang="en">' in html and "<h1>An error has occurred</h1>" in html
+        assert "<title>Error – OZG-Plattform</title>" in html
+        html = render_to_string("403.html")
+        assert "<h1>Access denied</h1>" in html
+        assert "You do not have permission for this action." in html
+    with translation.override("de"):
+        assert '<html lang="de">' in render_to_string("500.html")
