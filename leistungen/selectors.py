@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +90,31 @@ def _online(stufe: int | None) -> bool:
     return stufe is not None and stufe >= REIFEGRAD_OZG_KONFORM
 
 
+def umsetzungsstaende_am(stichtag: dt.date, leistung_ids) -> list[tuple[int, str, int]]:
+    """(Leistung, Gebiet-ARS, Reifegrad) of every Umsetzungsstand valid on ``stichtag``.
+
+    A Stand is valid from its own "Stand vom" (``stichtag``). When it was reported again
+    later with a newer "Stand vom", the current row lies after ``stichtag``; its previous
+    version from the history (the newest one with a "Stand vom" up to ``stichtag``) then
+    counts, so a re-report does not erase the past. One query, plus one for those
+    re-reported rows when ``stichtag`` lies in the past.
+    """
+    zeilen = list(
+        Umsetzungsstand.objects.filter(
+            leistung_id__in=leistung_ids, stichtag__lte=stichtag
+        ).values_list("leistung_id", "gebiet__ars", "reifegrad")
+    )
+    if stichtag >= timezone.localdate():
+        return zeilen
+    spaeter = Umsetzungsstand.objects.filter(leistung_id__in=leistung_ids, stichtag__gt=stichtag)
+    fruehere = Umsetzungsstand.history.filter(stichtag__lte=stichtag)
+    letzte = fruehere.filter(id=OuterRef("id")).order_by("-stichtag", "-history_id")
+    zeilen += fruehere.filter(
+        id__in=spaeter.values("pk"), history_id=Subquery(letzte.values("history_id")[:1])
+    ).values_list("leistung_id", "gebiet__ars", "reifegrad")
+    return zeilen
+
+
 def gesamtfortschritt(
     leistungen: QuerySet[Leistung] | None = None, stichtag: dt.date | None = None
 ) -> Gesamtfortschritt:
@@ -110,9 +135,7 @@ def gesamtfortschritt(
     themenfeld_ids = {tf for *_, tf in daten}
 
     staende: dict[int, list[rules.Stand]] = defaultdict(list)
-    for leistung_id, ars, reifegrad in Umsetzungsstand.objects.filter(
-        leistung_id__in=ids, stichtag__lte=stichtag
-    ).values_list("leistung_id", "gebiet__ars", "reifegrad"):
+    for leistung_id, ars, reifegrad in umsetzungsstaende_am(stichtag, ids):
         staende[leistung_id].append(rules.Stand(ars, reifegrad))
 
     ergebnisse: dict[int, dict[str, tuple[str, bool | None]]] = defaultdict(dict)

@@ -102,4 +102,26 @@ def _abfragen(n: int) -> int:
 
 
 def test_abfragen_konstant():
-    assert _abfragen(3) == _abfragen(30) <= 6
+    # Länder, Leistungen, Stände (+ re-reported ones, Stichtag in the past), Ergebnisse,
+    # Meilensteine (2).
+    assert _abfragen(3) == _abfragen(30) <= 7
+
+
+def test_neue_meldung_loescht_die_vergangenheit_nicht(welt):
+    """Re-reported later (a new "Stand vom"), a Stand still counts with its previous
+    Reifegrad on the days before – not as "nicht gemeldet"."""
+    from leistungen.services import umsetzungsstand_melden
+
+    vorher = gesamtfortschritt(stichtag=HEUTE)
+    spaeter = HEUTE + dt.timedelta(days=30)
+    umsetzungsstand_melden(
+        leistung=welt["b"], gebiet=welt["b"].umsetzungsstaende.get().gebiet, reifegrad=1,
+        stichtag=spaeter, user=None,
+    )  # fmt: skip
+    assert gesamtfortschritt(stichtag=HEUTE) == vorher
+    danach = gesamtfortschritt(stichtag=spaeter)
+    assert (
+        danach.reifegrad_bund[1] == 1 and danach.reifegrad_bund[3] == vorher.reifegrad_bund[3] - 1
+    )
+    # Before its first "Stand vom" it never counted.
+    assert gesamtfortschritt(stichtag=HEUTE - dt.timedelta(days=1)).reifegrad_bund[None] == 4
