@@ -75,7 +75,7 @@ class BerichtsauftragViewSet(OzgModelViewSet):
             auftrag = services.bericht_anfordern(
                 art=daten["art"],
                 format=daten["format"],
-                parameter=daten.get("parameter") or {},
+                parameter=daten.get("parameter", {}),
                 user=request.user,
             )
         except services.BerichtsdienstNichtErreichbar as fehler:
