@@ -38,6 +38,18 @@ WAISEN_NACH = dt.timedelta(hours=1)
 PLAN_STUNDE = 6
 
 
+class ZuVieleOffeneAuftraege(Exception):
+    """The user already has ``BERICHT_MAX_OFFEN_JE_BENUTZER`` jobs waiting or running."""
+
+    def __init__(self, grenze: int):
+        self.message = (
+            f"Sie haben bereits {grenze} Berichte in Arbeit – mehr gleichzeitig sind nicht "
+            "möglich. Bitte warten Sie, bis einer davon fertig ist, und fordern Sie den "
+            "Bericht dann erneut an."
+        )
+        super().__init__(self.message)
+
+
 class BerichtsdienstNichtErreichbar(Exception):
     """The broker could not be reached: the report was not requested (no job remains)."""
 
@@ -70,7 +82,10 @@ def bericht_anfordern(
     """Validate the request, create the job and enqueue ``bericht_erzeugen`` on commit.
 
     Raises ``ValidationError`` (unknown type, format or bad parameters, with field
-    errors), ``PermissionDenied`` (the user may not see the data) and
+    errors), ``PermissionDenied`` (the user may not see the data),
+    :class:`ZuVieleOffeneAuftraege` (the user already has ``BERICHT_MAX_OFFEN_JE_BENUTZER``
+    jobs waiting or running; checked under a lock on the user's row, so parallel
+    requests cannot exceed it) and
     :class:`BerichtsdienstNichtErreichbar` when the broker is down — then the job row is
     deleted again, so nothing half-created remains. Without a broker (eager mode) the
     report is rendered in-process before this function returns.
@@ -87,6 +102,8 @@ def bericht_anfordern(
             "Keine Berechtigung: Sie dürfen die Daten dieses Berichts nicht sehen."
         )
     with transaction.atomic():
+        if user is not None:
+            _offene_begrenzen(user)
         auftrag = Berichtsauftrag(
             art=art,
             format=format,
@@ -99,6 +116,17 @@ def bericht_anfordern(
         transaction.on_commit(functools.partial(einreihen, auftrag.pk))
     auftrag.refresh_from_db()
     return auftrag
+
+
+def _offene_begrenzen(user) -> None:
+    """Refuse a further job while the user has the maximum of open ones. Locks the
+    user's row first so two parallel requests are counted one after the other."""
+    from django.contrib.auth import get_user_model
+
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    grenze = settings.BERICHT_MAX_OFFEN_JE_BENUTZER
+    if Berichtsauftrag.objects.filter(angefordert_von=user, status__in=OFFEN).count() >= grenze:
+        raise ZuVieleOffeneAuftraege(grenze)
 
 
 def _celery_app():

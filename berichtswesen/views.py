@@ -101,6 +101,9 @@ def anfordern(request, art: str):
             except services.BerichtsdienstNichtErreichbar as fehler:
                 messages.error(request, fehler.message)
                 status = 503
+            except services.ZuVieleOffeneAuftraege as fehler:
+                messages.error(request, fehler.message)
+                status = 429
             else:
                 if auftrag.status == Status.FERTIG:
                     messages.success(request, _("Der Bericht ist fertig."))

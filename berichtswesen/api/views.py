@@ -29,6 +29,13 @@ class BerichtsdienstNichtErreichbar(exceptions.APIException):
     wait = services.RETRY_AFTER
 
 
+class ZuVieleOffeneAuftraege(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = "Zu viele offene Berichtsaufträge."
+    default_code = "zu_viele_offene_auftraege"
+    wait = services.RETRY_AFTER
+
+
 class NochNichtFertig(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "Der Bericht ist noch nicht fertig; fragen Sie den Auftrag später erneut ab."
@@ -64,6 +71,9 @@ class BerichtsauftragViewSet(OzgModelViewSet):
             202: BerichtsauftragSerializer,
             400: OpenApiResponse(description="Ungültige Berichtsart, Format oder Parameter"),
             403: OpenApiResponse(description="Keine Berechtigung für die Daten des Berichts"),
+            429: OpenApiResponse(
+                description="Zu viele offene Aufträge (BERICHT_MAX_OFFEN_JE_BENUTZER, Retry-After)"
+            ),
             503: OpenApiResponse(description="Berichtsdienst nicht erreichbar (Retry-After)"),
         }
     )
@@ -80,6 +90,8 @@ class BerichtsauftragViewSet(OzgModelViewSet):
             )
         except services.BerichtsdienstNichtErreichbar as fehler:
             raise BerichtsdienstNichtErreichbar(fehler.message) from fehler
+        except services.ZuVieleOffeneAuftraege as fehler:
+            raise ZuVieleOffeneAuftraege(fehler.message) from fehler
         ausgabe = self.ausgabe(auftrag)
         return Response(
             ausgabe, status=status.HTTP_202_ACCEPTED, headers={"Location": ausgabe["url"]}
