@@ -261,11 +261,15 @@ def berichtsplaene_ausfuehren(*, jetzt: dt.datetime | None = None) -> list[Beric
     return neue
 
 
-def themenfeld_berichtsplaene_einrichten(*, format: str = Format.PDF) -> int:
+def themenfeld_berichtsplaene_einrichten(*, format: str = Format.PDF, themenfelder=None) -> int:
     """A monthly Themenfeld-Bericht (art ``themenfeld``) for each Themenfeld's
     Steuerungskreis, listed in the Berichtsarchiv. Creates only missing plans; returns
-    how many were created."""
+    how many were created. ``themenfelder``: only these (default: all) — the service
+    creating a Themenfeld calls it for the new one."""
     from themenfelder.models import Themenfeld
+
+    if themenfelder is None:
+        themenfelder = Themenfeld.objects.order_by("nummer")
 
     vorhanden = {
         plan.parameter.get("themenfeld")
@@ -282,7 +286,7 @@ def themenfeld_berichtsplaene_einrichten(*, format: str = Format.PDF) -> int:
             rhythmus=Rhythmus.MONATLICH,
             naechste_ausfuehrung=termin,
         )
-        for tf in Themenfeld.objects.order_by("nummer")
+        for tf in themenfelder
         if tf.pk not in vorhanden
     ]
     with transaction.atomic():
