@@ -235,6 +235,9 @@ def test_beat_plan_enthaelt_die_aufgaben(settings):
     } <= aufgaben
     from ozgplattform.celery import app
 
+    # As a worker does on start: autodiscovery imports the tasks modules (otherwise the
+    # result depends on whether an earlier test in this process imported them).
+    app.loader.import_default_modules()
     assert "berichtswesen.berichtsplaene_ausfuehren" in app.tasks
     assert "berichtswesen.berichte_aufraeumen" in app.tasks
 
