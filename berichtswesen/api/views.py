@@ -3,7 +3,9 @@
 POST answers **202 Accepted** with ``Location`` (the job) — the report is made in the
 background; poll the job until ``status`` is ``fertig``, then GET ``datei``. The
 download answers 409 while the job waits or runs and 410 after it failed or expired.
-When the broker is unreachable POST answers 503 with ``Retry-After`` and no job exists.
+When the broker is unreachable POST answers 503 with ``Retry-After`` and no job exists;
+with ``BERICHT_MAX_OFFEN_JE_BENUTZER`` jobs of the user still open it answers 429 with
+``Retry-After`` (the platform-wide 429 of the schema).
 """
 
 from django.http import FileResponse
@@ -71,9 +73,6 @@ class BerichtsauftragViewSet(OzgModelViewSet):
             202: BerichtsauftragSerializer,
             400: OpenApiResponse(description="Ungültige Berichtsart, Format oder Parameter"),
             403: OpenApiResponse(description="Keine Berechtigung für die Daten des Berichts"),
-            429: OpenApiResponse(
-                description="Zu viele offene Aufträge (BERICHT_MAX_OFFEN_JE_BENUTZER, Retry-After)"
-            ),
             503: OpenApiResponse(description="Berichtsdienst nicht erreichbar (Retry-After)"),
         }
     )
