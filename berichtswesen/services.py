@@ -41,6 +41,18 @@ WAISEN_NACH = dt.timedelta(hours=1)
 PLAN_STUNDE = 6
 
 
+class ZuVieleOffeneAuftraege(Exception):
+    """The user already has ``BERICHT_MAX_OFFEN_JE_BENUTZER`` jobs waiting or running."""
+
+    def __init__(self, grenze: int):
+        self.message = (
+            f"Sie haben bereits {grenze} Berichte in Arbeit – mehr gleichzeitig sind nicht "
+            "möglich. Bitte warten Sie, bis einer davon fertig ist, und fordern Sie den "
+            "Bericht dann erneut an."
+        )
+        super().__init__(self.message)
+
+
 class BerichtsdienstNichtErreichbar(DienstNichtErreichbar):
     """The broker could not be reached: the report was not requested (no job remains)."""
 
@@ -79,7 +91,10 @@ def bericht_anfordern(
     """Validate the request, create the job and enqueue ``bericht_erzeugen`` on commit.
 
     Raises ``ValidationError`` (unknown type, format or bad parameters, with field
-    errors), ``PermissionDenied`` (the user may not see the data) and
+    errors), ``PermissionDenied`` (the user may not see the data),
+    :class:`ZuVieleOffeneAuftraege` (the user already has ``BERICHT_MAX_OFFEN_JE_BENUTZER``
+    jobs waiting or running; checked under a lock on the user's row, so parallel
+    requests cannot exceed it) and
     :class:`BerichtsdienstNichtErreichbar` when the broker is down — then the job row is
     deleted again, so nothing half-created remains. Without a broker (eager mode) the
     report is rendered in-process before this function returns.
@@ -96,6 +111,8 @@ def bericht_anfordern(
             gettext("Keine Berechtigung: Sie dürfen die Daten dieses Berichts nicht sehen.")
         )
     with transaction.atomic():
+        if user is not None:
+            _offene_begrenzen(user)
         auftrag = Berichtsauftrag(
             art=art,
             format=format,
@@ -108,6 +125,17 @@ def bericht_anfordern(
         transaction.on_commit(functools.partial(einreihen, auftrag.pk))
     auftrag.refresh_from_db()
     return auftrag
+
+
+def _offene_begrenzen(user) -> None:
+    """Refuse a further job while the user has the maximum of open ones. Locks the
+    user's row first so two parallel requests are counted one after the other."""
+    from django.contrib.auth import get_user_model
+
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    grenze = settings.BERICHT_MAX_OFFEN_JE_BENUTZER
+    if Berichtsauftrag.objects.filter(angefordert_von=user, status__in=OFFEN).count() >= grenze:
+        raise ZuVieleOffeneAuftraege(grenze)
 
 
 def _celery_app():
@@ -242,11 +270,15 @@ def berichtsplaene_ausfuehren(*, jetzt: dt.datetime | None = None) -> list[Beric
     return neue
 
 
-def themenfeld_berichtsplaene_einrichten(*, format: str = Format.PDF) -> int:
+def themenfeld_berichtsplaene_einrichten(*, format: str = Format.PDF, themenfelder=None) -> int:
     """A monthly Themenfeld-Bericht (art ``themenfeld``) for each Themenfeld's
     Steuerungskreis, listed in the Berichtsarchiv. Creates only missing plans; returns
-    how many were created."""
+    how many were created. ``themenfelder``: only these (default: all) — the service
+    creating a Themenfeld calls it for the new one."""
     from themenfelder.models import Themenfeld
+
+    if themenfelder is None:
+        themenfelder = Themenfeld.objects.order_by("nummer")
 
     vorhanden = {
         plan.parameter.get("themenfeld")
@@ -263,7 +295,7 @@ def themenfeld_berichtsplaene_einrichten(*, format: str = Format.PDF) -> int:
             rhythmus=Rhythmus.MONATLICH,
             naechste_ausfuehrung=termin,
         )
-        for tf in Themenfeld.objects.order_by("nummer")
+        for tf in themenfelder
         if tf.pk not in vorhanden
     ]
     with transaction.atomic():

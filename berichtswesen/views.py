@@ -19,7 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import ablage, selectors, services
 from .berichte import ARTEN, Format
-from .forms import FormatForm, fehler_uebernehmen, parameter_daten, parameter_form
+from .forms import (
+    PARAMETER_PREFIX,
+    FormatForm,
+    fehler_uebernehmen,
+    parameter_daten,
+    parameter_form,
+)
 from .models import OFFEN, Berichtsauftrag, Status
 
 #: Rows shown in "Meine Berichte" and in the archive.
@@ -95,6 +101,9 @@ def anfordern(request, art: str):
             except services.BerichtsdienstNichtErreichbar as fehler:
                 messages.error(request, fehler.message)
                 status = 503
+            except services.ZuVieleOffeneAuftraege as fehler:
+                messages.error(request, fehler.message)
+                status = 429
             else:
                 if auftrag.status == Status.FERTIG:
                     messages.success(request, _("Der Bericht ist fertig."))
@@ -110,10 +119,21 @@ def anfordern(request, art: str):
     else:
         form = parameter_form(berichtsart, user=request.user)
         format_form = FormatForm(art=berichtsart)
+    # Parameters handed over by a link (e.g. the catalogue's filters) that the form does
+    # not show: carried as hidden fields and listed readably.
+    quelle = parameter_daten(request.POST) if request.method == "POST" else request.GET
+    mitgegeben, mitgegeben_text = berichtsart.mitgegebene_parameter(quelle, request.user)
     return render(
         request,
         "berichtswesen/anfordern.html",
-        {"art": berichtsart, "form": form, "format_form": format_form},
+        {
+            "art": berichtsart,
+            "form": form,
+            "format_form": format_form,
+            "prefix": PARAMETER_PREFIX,
+            "mitgegeben": [(n, w) for n, w in mitgegeben if n not in form.fields],
+            "mitgegeben_text": mitgegeben_text,
+        },
         status=status,
     )
 

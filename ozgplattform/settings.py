@@ -253,6 +253,11 @@ BERICHT_AUFBEWAHRUNG_TAGE = env.int("BERICHT_AUFBEWAHRUNG_TAGE", default=30)
 BERICHT_ARCHIV_AUFBEWAHRUNG_TAGE = env.int("BERICHT_ARCHIV_AUFBEWAHRUNG_TAGE", default=400)
 #: Base of the exponential backoff between retries after transient errors (seconds).
 BERICHT_WIEDERHOLUNG_SEKUNDEN = env.int("BERICHT_WIEDERHOLUNG_SEKUNDEN", default=30)
+#: Open report jobs (waiting or running) one user may have at a time; more are refused
+#: (page message, API 429 with Retry-After).
+BERICHT_MAX_OFFEN_JE_BENUTZER = env.int("BERICHT_MAX_OFFEN_JE_BENUTZER", default=5)
+if BERICHT_MAX_OFFEN_JE_BENUTZER < 1:
+    raise ImproperlyConfigured("BERICHT_MAX_OFFEN_JE_BENUTZER muss mindestens 1 sein.")
 #: Queue of the report task ("" = Celery's default queue).
 BERICHT_QUEUE = env.str("BERICHT_QUEUE", default="")
 #: Seconds to wait for the broker when a report is requested; then the user is told the

@@ -19,8 +19,15 @@ from .models import Lebenslage, Nutzerreise, Persona, Themenfeld
 
 @transaction.atomic
 def themenfeld_anlegen(*, user=None, grund: str = "", **daten: Any) -> Themenfeld:
+    """Create a Themenfeld together with the monthly Themenfeld-Bericht plan for its
+    Steuerungskreis (``berichtswesen``, docs/berichte.md), in one transaction."""
+    # Imported here: berichtswesen's report types import themenfelder at module level.
+    from berichtswesen.services import themenfeld_berichtsplaene_einrichten
+
     pruefen_global(user, Aktion.THEMENFELD_BEARBEITEN)
-    return objekt_anlegen(Themenfeld, user=user, grund=grund, **daten)
+    themenfeld = objekt_anlegen(Themenfeld, user=user, grund=grund, **daten)
+    themenfeld_berichtsplaene_einrichten(themenfelder=[themenfeld])
+    return themenfeld
 
 
 @transaction.atomic

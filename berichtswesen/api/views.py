@@ -3,7 +3,9 @@
 POST answers **202 Accepted** with ``Location`` (the job) — the report is made in the
 background; poll the job until ``status`` is ``fertig``, then GET ``datei``. The
 download answers 409 while the job waits or runs and 410 after it failed or expired.
-When the broker is unreachable POST answers 503 with ``Retry-After`` and no job exists.
+When the broker is unreachable POST answers 503 with ``Retry-After`` and no job exists;
+with ``BERICHT_MAX_OFFEN_JE_BENUTZER`` jobs of the user still open it answers 429 with
+``Retry-After`` (the platform-wide 429 of the schema).
 """
 
 from django.http import FileResponse
@@ -19,6 +21,13 @@ from berichtswesen.models import OFFEN, Berichtsauftrag, Status
 from ozgplattform.api.views import OzgModelViewSet
 
 from .serializers import BerichtsauftragSerializer
+
+
+class ZuVieleOffeneAuftraege(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = "Zu viele offene Berichtsaufträge."
+    default_code = "zu_viele_offene_auftraege"
+    wait = services.RETRY_AFTER
 
 
 class NochNichtFertig(exceptions.APIException):
@@ -65,12 +74,15 @@ class BerichtsauftragViewSet(OzgModelViewSet):
         daten = eingabe.validated_data
         # Broker down: BerichtsdienstNichtErreichbar → 503 with Retry-After (exceptions.py),
         # also when it surfaces only at the commit of an Idempotency-Key's transaction.
-        auftrag = services.bericht_anfordern(
-            art=daten["art"],
-            format=daten["format"],
-            parameter=daten.get("parameter") or {},
-            user=request.user,
-        )
+        try:
+            auftrag = services.bericht_anfordern(
+                art=daten["art"],
+                format=daten["format"],
+                parameter=daten.get("parameter", {}),
+                user=request.user,
+            )
+        except services.ZuVieleOffeneAuftraege as fehler:
+            raise ZuVieleOffeneAuftraege(fehler.message) from fehler
         ausgabe = self.ausgabe(auftrag)
         return Response(
             ausgabe, status=status.HTTP_202_ACCEPTED, headers={"Location": ausgabe["url"]}

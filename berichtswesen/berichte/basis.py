@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -51,8 +52,24 @@ def angemeldet(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+#: The OZG entered into force on 18 August 2017: no report date lies before it.
+OZG_BEGINN = dt.date(2017, 8, 18)
+
+
+def datum_begrenzen(datum: dt.date, bezeichnung: str) -> dt.date:
+    """``datum`` if it lies between OZG_BEGINN and today, else a German ValidationError."""
+    if datum < OZG_BEGINN:
+        raise ValidationError(
+            f"{bezeichnung} darf nicht vor dem 18.08.2017 (Inkrafttreten des OZG) liegen."
+        )
+    if datum > timezone.localdate():
+        raise ValidationError(f"{bezeichnung} darf nicht in der Zukunft liegen.")
+    return datum
+
+
 class StichtagForm(forms.Form):
-    """Stichtag of every report: today by default, not in the future."""
+    """Stichtag of every report: today by default, not before the OZG's entry into force
+    (OZG_BEGINN), not in the future."""
 
     stichtag = forms.DateField(
         label=_("Stichtag"),
@@ -64,9 +81,7 @@ class StichtagForm(forms.Form):
 
     def clean_stichtag(self) -> dt.date:
         stichtag = self.cleaned_data.get("stichtag") or timezone.localdate()
-        if stichtag > timezone.localdate():
-            raise ValidationError(_("Der Stichtag darf nicht in der Zukunft liegen."))
-        return stichtag
+        return datum_begrenzen(stichtag, "Der Stichtag")
 
 
 def _json(wert):
@@ -89,6 +104,76 @@ def objekt(model: type[models.Model], pk) -> models.Model | None:
         return None
 
 
+def pks(werte) -> list[int]:
+    """The well-formed integer primary keys among ``werte`` (others are dropped)."""
+    ergebnis = set()
+    for wert in werte:
+        if isinstance(wert, bool):
+            continue
+        try:
+            ergebnis.add(int(wert))
+        except (TypeError, ValueError):
+            continue
+    return sorted(ergebnis)
+
+
+def mehrwertig(feld: forms.Field) -> bool:
+    """Whether the form field takes several values (a list in JSON)."""
+    return isinstance(feld, forms.MultipleChoiceField | forms.ModelMultipleChoiceField) or bool(
+        getattr(feld.widget, "allow_multiple_selected", False)
+    )
+
+
+#: JSON values a single form field accepts (``None`` means empty).
+SKALAR = (str, int, float, bool)
+
+
+def eingabe_pruefen(
+    daten, felder: dict[str, forms.Field], erlaubt: list[str]
+) -> tuple[QueryDict, dict[str, list[str]]]:
+    """Check the shape of a request's parameters before any form sees them and turn
+    them into form data.
+
+    ``daten`` is a JSON object (API) or a QueryDict (page). Every key must be one of
+    ``erlaubt``; each value a scalar, or a list of scalars where the field (``felder``:
+    name → form or filter field) takes several values; keys without a field are left to
+    the caller. Returns the data as a QueryDict (strings) and the field errors (German);
+    an error under ``parameter`` concerns the whole object.
+    """
+    ergebnis = QueryDict(mutable=True)
+    if not isinstance(daten, dict):
+        return ergebnis, {"parameter": ["Die Parameter müssen ein Objekt sein."]}
+    fehler: dict[str, list[str]] = {}
+    unbekannt = sorted(str(k) for k in daten if k not in erlaubt)
+    if unbekannt:
+        fehler["parameter"] = [
+            f"Unbekannte Parameter: {', '.join(unbekannt)}. Erlaubt sind: {', '.join(erlaubt)}."
+        ]
+    for name in daten:
+        if name not in erlaubt:
+            continue
+        werte = daten.getlist(name) if isinstance(daten, QueryDict) else daten[name]
+        if isinstance(daten, QueryDict) and len(werte) == 1:
+            werte = werte[0]
+        feld = felder.get(name)
+        if feld is None or werte is None:
+            continue
+        mehrere = mehrwertig(feld)
+        if isinstance(werte, list):
+            if not mehrere:
+                fehler.setdefault(name, []).append("Bitte nur einen Wert angeben, keine Liste.")
+                continue
+        else:
+            werte = [werte]
+        if not all(isinstance(w, SKALAR) for w in werte):
+            fehler.setdefault(name, []).append(
+                "Ungültiger Wert: erwartet wird Text, eine Zahl oder ein Wahrheitswert."
+            )
+            continue
+        ergebnis.setlist(name, [str(w) for w in werte])
+    return ergebnis, fehler
+
+
 def stichtag_von(parameter: dict[str, Any]) -> dt.date:
     wert = parameter.get("stichtag")
     return dt.date.fromisoformat(wert) if wert else timezone.localdate()
@@ -98,11 +183,37 @@ class BerichtsartBasis(Berichtsart):
     """Validates with ``parameter_form``, builds a :class:`Bericht` with
     :meth:`bericht_bauen` and renders it in the requested format."""
 
+    def eingabefelder(self, user) -> dict[str, forms.Field]:
+        """Fields whose values a request may give (name → form field, to check the
+        values' shape): the form's fields by default."""
+        return dict(self.parameter_form.base_fields)
+
+    def erlaubte_parameter(self, user) -> list[str]:
+        """Keys a request's parameters may have: :meth:`eingabefelder` by default. A key
+        without a field there is checked by the subclass itself."""
+        return list(self.eingabefelder(user))
+
     def parameter_pruefen(self, daten: dict[str, Any], user) -> dict[str, Any]:
-        form = self.parameter_form(daten)
+        """Validate the request's parameters (JSON object or QueryDict): their shape with
+        :func:`eingabe_pruefen`, then the values with ``parameter_form``."""
+        eingabe, fehler = eingabe_pruefen(
+            daten, self.eingabefelder(user), self.erlaubte_parameter(user)
+        )
+        felder = {n: v for n, v in eingabe.lists() if n in self.parameter_form.base_fields}
+        form_daten = QueryDict(mutable=True)
+        for name, werte in felder.items():
+            form_daten.setlist(name, werte)
+        form = self.parameter_form(form_daten)
         if not form.is_valid():
+            for feld, meldungen in form.errors.items():
+                if feld not in fehler:  # a value of the wrong shape was not passed on
+                    fehler.setdefault(feld, []).extend(meldungen)
+        if fehler:
             raise ValidationError(
-                {feld: [ValidationError(f) for f in fehler] for feld, fehler in form.errors.items()}
+                {
+                    feld: [ValidationError(f) for f in meldungen]
+                    for feld, meldungen in fehler.items()
+                }
             )
         return {k: _json(v) for k, v in form.cleaned_data.items() if v not in (None, "")}
 

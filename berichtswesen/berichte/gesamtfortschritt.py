@@ -23,7 +23,18 @@ from themenfelder.selectors import leistungen_fortschritt
 from ..kennzahlen import verlauf
 from . import registrieren
 from .ausgabe import DATUM, PROZENT, TEXT, ZAHL, Abschnitt, Bericht, Spalte, Tabelle
-from .basis import BerichtsartBasis, StichtagForm, angemeldet, leser, sicht, stichtag_von
+from .basis import (
+    OZG_BEGINN,
+    BerichtsartBasis,
+    StichtagForm,
+    angemeldet,
+    datum_begrenzen,
+    eingabe_pruefen,
+    leser,
+    mehrwertig,
+    sicht,
+    stichtag_von,
+)
 from .inhalt import (
     UEBERBLICK_SPALTEN,
     anteil,
@@ -52,11 +63,15 @@ class GesamtfortschrittForm(StichtagForm):
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
     )
 
+    def clean_trend_seit(self) -> dt.date | None:
+        seit = self.cleaned_data.get("trend_seit")
+        return datum_begrenzen(seit, "Der Beginn der Entwicklung") if seit else None
+
     def clean(self):
         daten = super().clean()
         stichtag = daten.get("stichtag")
-        if stichtag:
-            seit = daten.get("trend_seit") or stichtag - dt.timedelta(days=365)
+        if stichtag and "trend_seit" in daten:
+            seit = daten.get("trend_seit") or trend_beginn(stichtag)
             if seit > stichtag:
                 self.add_error(
                     "trend_seit", _("Der Beginn der Entwicklung liegt nach dem Stichtag.")
@@ -66,27 +81,62 @@ class GesamtfortschrittForm(StichtagForm):
         return daten
 
 
-def _filter_eingabe(daten) -> dict[str, list[str]]:
-    """The catalogue filter values from a request (QueryDict or JSON; either at the top
-    level or under ``filter``) as lists of strings."""
-    quelle = daten.get("filter") if isinstance(daten.get("filter"), dict) else daten
-    ergebnis: dict[str, list[str]] = {}
-    for name in FILTER_FELDER:
-        if hasattr(quelle, "getlist"):
-            werte = quelle.getlist(name)
+def trend_beginn(stichtag: dt.date) -> dt.date:
+    """Default start of the trend: a year before the Stichtag, not before the OZG."""
+    return max(stichtag - dt.timedelta(days=365), OZG_BEGINN)
+
+
+def _filter_felder(user) -> dict[str, forms.Field]:
+    """The catalogue filters' form fields (to tell single from multi-valued ones)."""
+    return _filterset({}, user).form.fields
+
+
+def _filter_eingabe(daten, user) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The catalogue filter values of a request (QueryDict or JSON; at the top level or
+    under ``filter``) — a list of strings for a multi-valued filter, else one string —
+    and the errors of their shape."""
+    felder = _filter_felder(user)
+    erlaubt = list(felder)
+    fehler: dict[str, list[str]] = {}
+    oben = QueryDict(mutable=True)
+    if isinstance(daten, QueryDict):
+        for name in erlaubt:
+            if name in daten:
+                oben.setlist(name, daten.getlist(name))
+    else:
+        oben, fehler = eingabe_pruefen(
+            {n: daten[n] for n in erlaubt if n in daten}, felder, erlaubt
+        )
+    unten = QueryDict(mutable=True)
+    if "filter" in daten:
+        verschachtelt = daten.get("filter")
+        if not isinstance(verschachtelt, dict):
+            fehler.setdefault("filter", []).append(
+                'Die Filter müssen ein Objekt sein, z. B. {"themenfeld": [1]}.'
+            )
         else:
-            wert = quelle.get(name)
-            werte = wert if isinstance(wert, list) else [] if wert is None else [wert]
-        werte = [str(w) for w in werte if str(w).strip() != ""]
-        if werte:
-            ergebnis[name] = werte
-    return ergebnis
+            unten, f = eingabe_pruefen(verschachtelt, felder, erlaubt)
+            for name, meldungen in f.items():
+                fehler.setdefault("filter" if name == "parameter" else name, []).extend(meldungen)
+    ergebnis: dict[str, Any] = {}
+    for quelle in (oben, unten):
+        for name, werte in quelle.lists():
+            werte = [w for w in werte if w.strip() != ""]
+            if name == "sortierung" or not werte:
+                continue
+            if name in ergebnis:
+                fehler.setdefault(name, []).append(
+                    "Dieser Filter ist doppelt angegeben (oben und unter „filter“)."
+                )
+                continue
+            ergebnis[name] = werte if mehrwertig(felder[name]) else werte[-1]
+    return ergebnis, fehler
 
 
-def _filterset(filter_: dict[str, list[str]], user) -> LeistungFilterSet:
+def _filterset(filter_: dict[str, Any], user) -> LeistungFilterSet:
     daten = QueryDict(mutable=True)
     for name, werte in filter_.items():
-        daten.setlist(name, werte)
+        daten.setlist(name, [str(w) for w in werte] if isinstance(werte, list) else [str(werte)])
     return LeistungFilterSet(
         daten,
         queryset=sicht(Leistung.objects.im_katalog(), user),
@@ -123,6 +173,32 @@ class Gesamtfortschritt(BerichtsartBasis):
         "Entwicklung seit einem Datum."
     )
     parameter_form = GesamtfortschrittForm
+    rechte_parameter = ()
+
+    def eingabefelder(self, user) -> dict[str, forms.Field]:
+        """The form's fields and the catalogue filters (at the top level; ``sortierung``
+        is accepted from the catalogue's query string and ignored)."""
+        return {**_filter_felder(user), **super().eingabefelder(user)}
+
+    def erlaubte_parameter(self, user) -> list[str]:
+        """Also ``filter``: the catalogue filters as an object."""
+        return [*super().erlaubte_parameter(user), "filter"]
+
+    def mitgegebene_parameter(self, daten, user) -> tuple[list[tuple[str, str]], list[str]]:
+        """The catalogue filters of the link (``/berichte/neu/gesamtfortschritt/?…``):
+        hidden inputs and a readable line each (``Filter: Themenfeld = …``)."""
+        filter_, _ = _filter_eingabe(daten, user)
+        versteckt = [
+            (name, wert)
+            for name, werte in filter_.items()
+            for wert in (werte if isinstance(werte, list) else [werte])
+        ]
+        filterset = _filterset(filter_, user)
+        if filterset.is_valid():
+            texte = [f"{label} = {text}" for label, text in _filter_beschreibung(filterset)]
+        else:
+            texte = [f"Filter: {name} = {wert}" for name, wert in versteckt]
+        return versteckt, texte
 
     def parameter_pruefen(self, daten: dict[str, Any], user) -> dict[str, Any]:
         fehler: dict[str, list] = {}
@@ -131,9 +207,14 @@ class Gesamtfortschritt(BerichtsartBasis):
         except ValidationError as e:
             fehler.update(e.message_dict)
             parameter = {}
-        filter_ = _filter_eingabe(daten)
+        if not isinstance(daten, dict):
+            raise ValidationError(fehler)
+        filter_, formfehler = _filter_eingabe(daten, user)
+        for feld, meldungen in formfehler.items():
+            ziel = fehler.setdefault(feld, [])
+            ziel.extend([m for m in meldungen if m not in ziel])
         filterset = _filterset(filter_, user)
-        if not filterset.is_valid():
+        if not formfehler and not filterset.is_valid():
             for feld, meldungen in filterset.errors.items():
                 fehler.setdefault(feld, []).extend(meldungen)
         if fehler:
@@ -151,7 +232,7 @@ class Gesamtfortschritt(BerichtsartBasis):
         seit = (
             dt.date.fromisoformat(parameter["trend_seit"])
             if parameter.get("trend_seit")
-            else stichtag - dt.timedelta(days=365)
+            else trend_beginn(stichtag)
         )
         filterset = _filterset(parameter.get("filter", {}), user)
         if not filterset.is_valid():

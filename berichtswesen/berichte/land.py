@@ -54,6 +54,7 @@ class Laenderbericht(BerichtsartBasis):
         "Kreise, Gemeinden), Flächendeckung, Nachnutzungen."
     )
     parameter_form = LandForm
+    rechte_parameter = ()
 
     def darf_anfordern(self, user, parameter: dict[str, Any]) -> bool:
         """Internal report: ``lesen_intern`` programme-wide (the OZG-Koordinatoren hold it,

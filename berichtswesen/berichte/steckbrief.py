@@ -13,11 +13,11 @@ from leistungen.choices import Ergebnisstatus
 from leistungen.models import Leistung
 from leistungen.selectors import steckbrief
 from ozgplattform import charts
-from ozgplattform.rechte import sichtbar
+from ozgplattform.rechte import restrict, sichtbar
 
 from . import registrieren
 from .ausgabe import DATUM, TEXT, ZAHL, Abschnitt, Bericht, Spalte, Tabelle
-from .basis import BerichtsartBasis, StichtagForm, angemeldet, leser, objekt, stichtag_von
+from .basis import BerichtsartBasis, StichtagForm, angemeldet, leser, objekt, pks, stichtag_von
 from .inhalt import beschreibung, datum_de
 
 
@@ -41,6 +41,7 @@ class Leistungssteckbrief(BerichtsartBasis):
         "Meilensteine, Referenzimplementierung, Verantwortliche und Verlauf."
     )
     parameter_form = SteckbriefForm
+    rechte_parameter = ("leistung",)
 
     def darf_anfordern(self, user, parameter: dict[str, Any]) -> bool:
         """Every signed-in user who may see the Leistung; internal parts (unpublished
@@ -49,6 +50,19 @@ class Leistungssteckbrief(BerichtsartBasis):
             return True
         leistung = objekt(Leistung, parameter.get("leistung"))
         return angemeldet(user) and leistung is not None and sichtbar(user, leistung)
+
+    def darf_anfordern_alle(self, user, parameter_liste: list[dict[str, Any]]) -> list[bool]:
+        """:meth:`darf_anfordern` for many jobs: one query for all their Leistungen."""
+        if user is None or not angemeldet(user):
+            return [user is None] * len(parameter_liste)
+        gesucht = pks(p.get("leistung") for p in parameter_liste if isinstance(p, dict))
+        erlaubt = {
+            str(pk)
+            for pk in restrict(Leistung.objects.filter(pk__in=gesucht), user).values_list(
+                "pk", flat=True
+            )
+        }
+        return [isinstance(p, dict) and str(p.get("leistung")) in erlaubt for p in parameter_liste]
 
     def bericht_bauen(self, parameter: dict[str, Any], user) -> Bericht:
         stichtag = stichtag_von(parameter)

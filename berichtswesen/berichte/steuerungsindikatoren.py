@@ -40,6 +40,7 @@ class Steuerungsindikatoren(BerichtsartBasis):
         "verzögerte zuerst."
     )
     parameter_form = SteuerungsindikatorenForm
+    rechte_parameter = ()
 
     def darf_anfordern(self, user, parameter: dict[str, Any]) -> bool:
         """Every signed-in user: Meilensteine are published data."""

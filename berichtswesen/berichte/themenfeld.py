@@ -19,7 +19,7 @@ from leistungen.models import Ergebnis, Leistung, Meilenstein
 from leistungen.selectors import gesamtfortschritt, katalogzeilen
 from ozgplattform.choices import Aktion, Rolle
 from ozgplattform.models import Rollenzuweisung
-from ozgplattform.rechte import darf
+from ozgplattform.rechte import darf, restrict
 from themenfelder.models import Themenfeld
 from themenfelder.selectors import leistungen_fortschritt
 
@@ -31,6 +31,7 @@ from .basis import (
     angemeldet,
     leser,
     objekt,
+    pks,
     sicht,
     stichtag_von,
 )
@@ -78,6 +79,7 @@ class ThemenfeldBericht(BerichtsartBasis):
         "Ergebnistypen, Meilensteinen (Plan und Ist), Risiken und offenen Anforderungen."
     )
     parameter_form = ThemenfeldForm
+    rechte_parameter = ("themenfeld",)
 
     def darf_anfordern(self, user, parameter: dict[str, Any]) -> bool:
         """Internal data of one Themenfeld: ``lesen_intern`` on it (Federführer,
@@ -89,6 +91,21 @@ class ThemenfeldBericht(BerichtsartBasis):
             return False
         themenfeld = objekt(Themenfeld, parameter.get("themenfeld"))
         return themenfeld is not None and darf(user, Aktion.LESEN_INTERN, themenfeld)
+
+    def darf_anfordern_alle(self, user, parameter_liste: list[dict[str, Any]]) -> list[bool]:
+        """:meth:`darf_anfordern` for many jobs: one query for all their Themenfelder."""
+        if user is None or not angemeldet(user):
+            return [user is None] * len(parameter_liste)
+        gesucht = pks(p.get("themenfeld") for p in parameter_liste if isinstance(p, dict))
+        erlaubt = {
+            str(pk)
+            for pk in restrict(
+                Themenfeld.objects.filter(pk__in=gesucht), user, Aktion.LESEN_INTERN
+            ).values_list("pk", flat=True)
+        }
+        return [
+            isinstance(p, dict) and str(p.get("themenfeld")) in erlaubt for p in parameter_liste
+        ]
 
     def bericht_bauen(self, parameter: dict[str, Any], user) -> Bericht:
         stichtag = stichtag_von(parameter)

@@ -235,6 +235,9 @@ def test_beat_plan_enthaelt_die_aufgaben(settings):
     } <= aufgaben
     from ozgplattform.celery import app
 
+    # As a worker does on start: autodiscovery imports the tasks modules (otherwise the
+    # result depends on whether an earlier test in this process imported them).
+    app.loader.import_default_modules()
     assert "berichtswesen.berichtsplaene_ausfuehren" in app.tasks
     assert "berichtswesen.berichte_aufraeumen" in app.tasks
 
@@ -252,3 +255,32 @@ def test_demo_daten_legen_themenfeld_plaene_an():
     )
     demo.demo_daten_anlegen()
     assert Berichtsplan.objects.count() == anzahl
+
+
+def test_neues_themenfeld_bekommt_seinen_monatsplan():
+    from themenfelder.services import themenfeld_anlegen
+
+    vorhanden = ThemenfeldFactory()  # created without the service: no plan
+    themenfeld = themenfeld_anlegen(nummer=77, name="Neues Themenfeld")
+    plaene = list(Berichtsplan.objects.all())
+    assert [(p.art, p.parameter, p.rhythmus, p.format) for p in plaene] == [
+        ("themenfeld", {"themenfeld": themenfeld.pk}, Rhythmus.MONATLICH, "pdf")
+    ]
+    assert plaene[0].naechste_ausfuehrung > timezone.now()
+    assert "Neues Themenfeld" in plaene[0].bezeichnung
+    # The command adds the missing one and leaves the new one alone.
+    assert services.themenfeld_berichtsplaene_einrichten() == 1
+    assert {p.parameter["themenfeld"] for p in Berichtsplan.objects.all()} == {
+        vorhanden.pk,
+        themenfeld.pk,
+    }
+
+
+def test_themenfeld_ohne_recht_legt_auch_keinen_plan_an():
+    from django.core.exceptions import PermissionDenied
+
+    from themenfelder.services import themenfeld_anlegen
+
+    with pytest.raises(PermissionDenied):
+        themenfeld_anlegen(user=UserFactory(), nummer=78, name="Verboten")
+    assert not Berichtsplan.objects.exists()
