@@ -8,6 +8,7 @@ callers (management commands, tasks), whose history is attributed by ``als_benut
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import (
@@ -17,12 +18,14 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import models, transaction
-from simple_history.utils import bulk_create_with_history
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ozgplattform.choices import Aktion
 from ozgplattform.history import als_benutzer
 from ozgplattform.models import Organisation
 from ozgplattform.rechte import (
+    AKTION_LABEL,
     darf_global,
     felder_pruefen,
     pruefen,
@@ -200,6 +203,148 @@ def umsetzungsstand_melden(
             Umsetzungsstand, user=user, grund=grund, leistung=leistung, gebiet=gebiet, **daten
         )
     return objekt_aendern(stand, user=user, grund=grund, version=version, **daten)
+
+
+#: What one report sets; ``stichtag`` only when given (else: today / unchanged).
+_MELDEFELDER = ("reifegrad", "online_url", "bemerkung", "stichtag")
+
+
+def _an_zeile[E: Exception](fehler: E, index: int) -> E:
+    """Mark ``fehler`` with the position of the row it concerns (see
+    :func:`umsetzungsstaende_melden`)."""
+    fehler.index = index  # type: ignore[attr-defined]
+    return fehler
+
+
+@transaction.atomic
+def umsetzungsstaende_melden(
+    zeilen: Sequence[Mapping[str, Any]], *, user=None, grund: str = ""
+) -> list[Umsetzungsstand]:
+    """Many reports at once (status sheet, API Sammelmeldung), with the rules of
+    :func:`umsetzungsstand_melden` for every row, all in one transaction.
+
+    ``zeilen``: mappings with the arguments of ``umsetzungsstand_melden`` (``leistung``,
+    ``gebiet``, ``reifegrad``; optional ``online_url``, ``stichtag``, ``bemerkung``); a
+    pair (Leistung, Gebiet) may occur only once. Returns the Umsetzungsstand of every
+    row, in order. A row that changes nothing writes nothing (no history record either).
+
+    The first refused row stops everything (nothing written): ``PermissionDenied`` (no
+    right to report for its Gebiet) or ``ValidationError``, carrying the row's position
+    in ``zeilen`` as ``index``.
+
+    A constant number of queries, whatever the number of rows: the right to report for
+    every Gebiet (one query), the Leistungen exist (one), the existing rows locked (one),
+    one bulk INSERT and one bulk UPDATE, each with its bulk history INSERT. History
+    records are attributed as ``objekt_anlegen``/``objekt_aendern`` attribute them
+    (``user``, else the request's user or the system account; reason ``grund``).
+    """
+    if not zeilen:
+        return []
+    aktion = Aktion.UMSETZUNGSSTAND_MELDEN
+    # Right to report, and the Gebiete as they are now (clean() reads their art).
+    gebiete_qs = Organisation.objects.filter(pk__in={z["gebiet"].pk for z in zeilen})
+    if user is not None:
+        gebiete_qs = restrict(gebiete_qs, user, aktion)
+    gebiete = {g.pk: g for g in gebiete_qs}
+    for i, z in enumerate(zeilen):
+        if z["gebiet"].pk not in gebiete:
+            if user is None:
+                raise _an_zeile(
+                    ValidationError({"gebiet": f"Das Gebiet „{z['gebiet']}“ gibt es nicht."}), i
+                )
+            raise _an_zeile(
+                PermissionDenied(
+                    f"Keine Berechtigung: {AKTION_LABEL[aktion]} "
+                    f"({Organisation._meta.verbose_name} „{z['gebiet']}“)."
+                ),
+                i,
+            )
+    leistungen = set(
+        Leistung.objects.filter(pk__in={z["leistung"].pk for z in zeilen}).values_list(
+            "pk", flat=True
+        )
+    )
+    paare: dict[tuple[int, int], int] = {}
+    for i, z in enumerate(zeilen):
+        if z["leistung"].pk not in leistungen:
+            raise _an_zeile(
+                ValidationError({"leistung": f"Die Leistung „{z['leistung']}“ gibt es nicht."}),
+                i,
+            )
+        paar = (z["leistung"].pk, z["gebiet"].pk)
+        if paar in paare:
+            raise _an_zeile(
+                ValidationError(
+                    f"{z['leistung']} in {z['gebiet']} steht schon in Zeile {paare[paar] + 1}."
+                ),
+                i,
+            )
+        paare[paar] = i
+
+    # Lock exactly the existing rows of these pairs (grouped by the smaller side).
+    nach_gebiet: dict[int, set[int]] = {}
+    for leistung_id, gebiet_id in paare:
+        nach_gebiet.setdefault(gebiet_id, set()).add(leistung_id)
+    bedingung = models.Q()
+    for gebiet_id, leistung_ids in nach_gebiet.items():
+        bedingung |= models.Q(gebiet_id=gebiet_id, leistung_id__in=leistung_ids)
+    vorhanden = {
+        (s.leistung_id, s.gebiet_id): s
+        for s in Umsetzungsstand.objects.select_for_update().filter(bedingung)
+    }
+
+    jetzt = timezone.now()
+    neu: list[Umsetzungsstand] = []
+    geaendert: list[Umsetzungsstand] = []
+    ergebnis: list[Umsetzungsstand] = []
+    for i, z in enumerate(zeilen):
+        daten = {
+            "reifegrad": z["reifegrad"],
+            "online_url": z.get("online_url", ""),
+            "bemerkung": z.get("bemerkung", ""),
+        }
+        if z.get("stichtag") is not None:
+            daten["stichtag"] = z["stichtag"]
+        gebiet = gebiete[z["gebiet"].pk]
+        stand = vorhanden.get((z["leistung"].pk, gebiet.pk))
+        if stand is None:
+            stand = Umsetzungsstand(leistung=z["leistung"], gebiet=gebiet, **daten)
+            stand.erstellt = stand.geaendert = jetzt
+            neu.append(stand)
+        else:
+            # As objekt_aendern: only a real change is saved.
+            if all(getattr(stand, name) == wert for name, wert in daten.items()):
+                ergebnis.append(stand)
+                continue
+            for name, wert in daten.items():
+                setattr(stand, name, wert)
+            stand.leistung, stand.gebiet = z["leistung"], gebiet  # clean() without a query
+            stand.geaendert = jetzt  # bulk_update skips auto_now; the ETag needs a new one
+            geaendert.append(stand)
+        try:
+            # Leistung and Gebiet were checked above, the pair is unique in the sheet
+            # and locked (the database constraint guards against a parallel insert).
+            stand.full_clean(
+                exclude=["leistung", "gebiet"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as e:
+            raise _an_zeile(e, i) from None
+        ergebnis.append(stand)
+
+    with als_benutzer(user) as benutzer:
+        if neu:
+            bulk_create_with_history(
+                neu, Umsetzungsstand, default_user=benutzer, default_change_reason=grund or None
+            )
+        if geaendert:
+            bulk_update_with_history(
+                geaendert,
+                Umsetzungsstand,
+                [*_MELDEFELDER, "geaendert"],
+                default_user=benutzer,
+                default_change_reason=grund or None,
+            )
+    return ergebnis
 
 
 @transaction.atomic

@@ -7,8 +7,8 @@ Three steps, each usable on its own (page, API bulk endpoint, command):
    works out the change it would make (new / changed / unchanged, Reifegrad before →
    after). It writes nothing.
 3. :func:`uebernehmen` applies a checked sheet in ONE transaction through
-   ``services.umsetzungsstand_melden`` (which re-checks every permission): all rows or
-   none.
+   ``services.umsetzungsstaende_melden`` (which re-checks every permission, set-based:
+   a constant number of queries): all rows or none.
 
 Columns: ``ozg_id, ars, reifegrad, online_url, stichtag, bemerkung`` (header row, any
 order, case-insensitive; ``online_url``, ``stichtag`` and ``bemerkung`` may be missing).
@@ -473,41 +473,51 @@ class UebernahmeFehler(Exception):
 
 @transaction.atomic
 def uebernehmen(blatt: Blatt, *, user, grund: str = "Statusblatt") -> int:
-    """Apply every row of a checked sheet through ``umsetzungsstand_melden``, all in one
-    transaction: the first failing row undoes the whole sheet (:class:`UebernahmeFehler`).
+    """Apply every row of a checked sheet through ``umsetzungsstaende_melden`` (the rules
+    of ``umsetzungsstand_melden`` for every row, permissions re-checked), all in one
+    transaction: a refused row undoes the whole sheet (:class:`UebernahmeFehler`).
     Returns the number of rows that changed something; each row's saved Umsetzungsstand
     is in ``zeile.gespeichert``.
 
     Rows :func:`pruefen` found unchanged are not sent to the service: they would write
-    nothing (no history row either), and a periodic report repeats most rows, so this
-    keeps the cost per unchanged row at zero queries. Should such a row have been
-    changed by someone else since the check, their change stands — as if this sheet had
-    been applied just before it."""
-    from .services import umsetzungsstand_melden
+    nothing (no history row either), and a periodic report repeats most rows. Should
+    such a row have been changed by someone else since the check, their change stands —
+    as if this sheet had been applied just before it. The cost is a constant number of
+    queries, whatever the number of rows."""
+    from .services import umsetzungsstaende_melden
 
     if not blatt.gueltig:
         raise ValueError("Ein Statusblatt mit Fehlern kann nicht übernommen werden.")
-    geaendert = 0
+    zu_melden = []
     for zeile in blatt.zeilen:
         if zeile.aenderung == UNVERAENDERT:
             zeile.gespeichert = zeile.vorher
-            continue
-        try:
-            zeile.gespeichert = umsetzungsstand_melden(
-                leistung=zeile.leistung,
-                gebiet=zeile.gebiet,
-                reifegrad=zeile.reifegrad,
-                online_url=zeile.online_url,
-                stichtag=zeile.stichtag,
-                bemerkung=zeile.bemerkung,
-                user=user,
-                grund=grund,
-            )
-        except PermissionDenied as e:
-            raise UebernahmeFehler(zeile, str(e) or "Keine Berechtigung.", "ars") from e
-        except ValidationError as e:
-            felder = list(getattr(e, "error_dict", {}))
-            feld = felder[0] if len(felder) == 1 and felder[0] in SPALTEN else None
-            raise UebernahmeFehler(zeile, " ".join(e.messages), feld) from e
-        geaendert += 1
-    return geaendert
+        else:
+            zu_melden.append(zeile)
+    try:
+        gespeichert = umsetzungsstaende_melden(
+            [
+                {
+                    "leistung": zeile.leistung,
+                    "gebiet": zeile.gebiet,
+                    "reifegrad": zeile.reifegrad,
+                    "online_url": zeile.online_url,
+                    "stichtag": zeile.stichtag,
+                    "bemerkung": zeile.bemerkung,
+                }
+                for zeile in zu_melden
+            ],
+            user=user,
+            grund=grund,
+        )
+    except PermissionDenied as e:
+        zeile = zu_melden[e.index]
+        raise UebernahmeFehler(zeile, str(e) or "Keine Berechtigung.", "ars") from e
+    except ValidationError as e:
+        zeile = zu_melden[e.index]
+        felder = list(getattr(e, "error_dict", {}))
+        feld = felder[0] if len(felder) == 1 and felder[0] in SPALTEN else None
+        raise UebernahmeFehler(zeile, " ".join(e.messages), feld) from e
+    for zeile, stand in zip(zu_melden, gespeichert, strict=True):
+        zeile.gespeichert = stand
+    return len(zu_melden)

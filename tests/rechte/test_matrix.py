@@ -99,6 +99,7 @@ from leistungen.services import (
     referenzimplementierung_setzen,
     umsetzungsprojekt_aendern,
     umsetzungsprojekt_anlegen,
+    umsetzungsstaende_melden,
     umsetzungsstand_melden,
 )
 from marktplatz.choices import Angebotsstatus, Nachnutzungsstatus
@@ -207,6 +208,9 @@ umsetzungsprojekt.leistung_aufnehmen  ++  +-  --  --  --  --  --  --  --
 umsetzungsstand.land                  ++  --  --  --  +-  --  --  --  --
 umsetzungsstand.kreis                 ++  --  --  --  +-  --  --  --  --
 umsetzungsstand.gemeinde              ++  --  --  --  +-  --  --  --  --
+umsetzungsstand.sammel_land           ++  --  --  --  +-  --  --  --  --
+umsetzungsstand.sammel_kreis          ++  --  --  --  +-  --  --  --  --
+umsetzungsstand.sammel_gemeinde       ++  --  --  --  +-  --  --  --  --
 nachnutzung.erklaeren                 ++  --  --  --  +-  --  --  --  --
 nachnutzungsangebot.anlegen           ++  --  --  --  --  --  --  --  --
 nachnutzungsangebot.bearbeiten        ++  --  --  --  --  --  --  --  --
@@ -691,6 +695,19 @@ def _aktionen() -> list[Schreibaktion]:
             ),
             umsetzungsstand_melden,
         )
+        aktion(
+            f"umsetzungsstand.sammel_{ebene}",
+            lambda w, b, ebene=ebene: _ns(
+                leistung=_je(w, b, "leistung", Leistung), gebiet=_je(w, b, ebene, Organisation)
+            ),
+            lambda z: Umsetzungsstand.objects.filter(
+                leistung=z.leistung, gebiet=z.gebiet, reifegrad=3
+            ).exists(),
+            lambda user, z: umsetzungsstaende_melden(
+                [{"leistung": z.leistung, "gebiet": z.gebiet, "reifegrad": 3}], user=user
+            ),
+            umsetzungsstaende_melden,
+        )
     aktion(
         "nachnutzung.erklaeren",
         lambda w, b: _ns(
@@ -923,6 +940,20 @@ def _anlegen(pfad: str):
     return lambda user, z: _api(user, "post", f"{pfad}/", _ids(z))
 
 
+def _api_sammelmeldung(user, z):
+    """POST umsetzungsstaende/sammelmeldung/ with one row. The right to report is checked
+    per row: a Gebiet the user may not report for is that row's error (400, column ars)."""
+    antwort = _api(
+        user,
+        "post",
+        "umsetzungsstaende/sammelmeldung/",
+        {"zeilen": [{"ozg_id": z.leistung.ozg_id, "ars": z.gebiet.ars, "reifegrad": 3}]},
+    )
+    if antwort.status_code == 400 and [f["feld"] for f in antwort.json()["fehler"]] == ["ars"]:
+        antwort.matrix_verweigert = {400}
+    return antwort
+
+
 _KEIN_LESEN_SCHREIBEN = "read-only resource in the API"
 
 ADAPTER["api"] = {
@@ -1019,6 +1050,10 @@ ADAPTER["api"] = {
             "umsetzungsstaende/",
             {"leistung": z.leistung.pk, "gebiet": z.gebiet.pk, "reifegrad": 3},
         )
+        for ebene in ("land", "kreis", "gemeinde")
+    },
+    **{
+        f"umsetzungsstand.sammel_{ebene}": lambda user, z: _api_sammelmeldung(user, z)
         for ebene in ("land", "kreis", "gemeinde")
     },
     "nachnutzung.erklaeren": lambda user, z: _api(
@@ -1261,6 +1296,12 @@ ADAPTER["seite"] = {
     # without any Meldegebiet get 403. (The status sheet upload is the bulk variant.)
     **{
         f"umsetzungsstand.{ebene}": _seite_umsetzungsstand
+        for ebene in ("land", "kreis", "gemeinde")
+    },
+    **{
+        f"umsetzungsstand.sammel_{ebene}": KeinWeg(
+            "status sheet upload → preview → apply (leistungen/tests/test_statusblatt.py)"
+        )
         for ebene in ("land", "kreis", "gemeinde")
     },
     "nachnutzung.erklaeren": KeinWeg(_NUR_SERVICE),
@@ -1578,6 +1619,9 @@ def test_kein_weg_ist_ausdruecklich():
             "meilenstein.anlegen_themenfeld",
             "meilenstein.leistung_wechseln",
             "umsetzungsprojekt.anlegen",
+            "umsetzungsstand.sammel_land",
+            "umsetzungsstand.sammel_kreis",
+            "umsetzungsstand.sammel_gemeinde",
             "nachnutzung.erklaeren",
             "nachnutzungsangebot.anlegen",
             "nachnutzungsangebot.bearbeiten",
