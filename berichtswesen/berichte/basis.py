@@ -60,10 +60,13 @@ def datum_begrenzen(datum: dt.date, bezeichnung: str) -> dt.date:
     """``datum`` if it lies between OZG_BEGINN and today, else a German ValidationError."""
     if datum < OZG_BEGINN:
         raise ValidationError(
-            f"{bezeichnung} darf nicht vor dem 18.08.2017 (Inkrafttreten des OZG) liegen."
+            _("%(wert)s darf nicht vor dem 18.08.2017 (Inkrafttreten des OZG) liegen.")
+            % {"wert": bezeichnung}
         )
     if datum > timezone.localdate():
-        raise ValidationError(f"{bezeichnung} darf nicht in der Zukunft liegen.")
+        raise ValidationError(
+            _("%(wert)s darf nicht in der Zukunft liegen.") % {"wert": bezeichnung}
+        )
     return datum
 
 
@@ -81,7 +84,7 @@ class StichtagForm(forms.Form):
 
     def clean_stichtag(self) -> dt.date:
         stichtag = self.cleaned_data.get("stichtag") or timezone.localdate()
-        return datum_begrenzen(stichtag, "Der Stichtag")
+        return datum_begrenzen(stichtag, _("Der Stichtag"))
 
 
 def _json(wert):

@@ -65,7 +65,7 @@ class GesamtfortschrittForm(StichtagForm):
 
     def clean_trend_seit(self) -> dt.date | None:
         seit = self.cleaned_data.get("trend_seit")
-        return datum_begrenzen(seit, "Der Beginn der Entwicklung") if seit else None
+        return datum_begrenzen(seit, _("Der Beginn der Entwicklung")) if seit else None
 
     def clean(self):
         daten = super().clean()

@@ -65,8 +65,8 @@ def test_anfordern_auf_englisch_mit_feldfehler(englisch):
     antwort = englisch.post(
         url,
         {
-            "parameter-stichtag": heute.isoformat(),
-            "parameter-trend_seit": (heute + dt.timedelta(days=1)).isoformat(),
+            "parameter-stichtag": (heute - dt.timedelta(days=10)).isoformat(),
+            "parameter-trend_seit": (heute - dt.timedelta(days=5)).isoformat(),
             "format": "pdf",
         },
     )

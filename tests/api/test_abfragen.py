@@ -68,18 +68,20 @@ class Budget:
 #: Internal readers cost one query more: the Berichtsarchiv candidates (pk, Art,
 #: Parameter), checked in Python once per distinct (Art, Parameter) pair.
 _AUFTRAG_LISTE = {
-    # rights, archive candidates, count, rows with Plan
+    # rights, own jobs and archive candidates with their parameters (permission re-check
+    # in bulk), count, rows with Plan
     Rolle.PROGRAMMMANAGEMENT: RECHTE + 3,
     Rolle.FEDERFUEHRER: RECHTE + 3,
-    # rights, count, rows with Plan (not an internal reader: no archive)
-    Rolle.RESSORTANSPRECHPARTNER: RECHTE + 2,
+    # rights, own jobs with their parameters, count, rows with Plan (not an internal
+    # reader: no archive)
+    Rolle.RESSORTANSPRECHPARTNER: RECHTE + 3,
 }
 _AUFTRAG_DETAIL = {
-    # rights, archive candidates, the row with Plan
+    # rights, own jobs and archive candidates, the row with Plan
     Rolle.PROGRAMMMANAGEMENT: RECHTE + 2,
     Rolle.FEDERFUEHRER: RECHTE + 2,
-    # rights, the row with Plan
-    Rolle.RESSORTANSPRECHPARTNER: RECHTE + 1,
+    # rights, own jobs, the row with Plan
+    Rolle.RESSORTANSPRECHPARTNER: RECHTE + 2,
 }
 
 #: List budgets per router basename (the anonymous count; comments: what each query is).
