@@ -269,12 +269,17 @@ BERICHT_BROKER_TIMEOUT = env.float("BERICHT_BROKER_TIMEOUT", default=3.0)
 CELERY_VISIBILITY_TIMEOUT = env.int(
     "CELERY_VISIBILITY_TIMEOUT", default=max(3600, 2 * BERICHT_ZEITLIMIT)
 )
+_RESTORE_INTERVALL = max(1, min(60, CELERY_VISIBILITY_TIMEOUT // 10))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     # Workers look for messages of dead workers every tenth of the visibility timeout
     # (at most every minute), not only every ~100 s (kombu's interval × throttle).
-    "unacked_restore_interval": max(1, min(60, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_interval": _RESTORE_INTERVALL,
     "unacked_restore_throttle": 1,
+    # The lock around that scan outlives a worker killed while holding it; kombu's 300 s
+    # would delay the redelivery of its report by five minutes. The scan takes
+    # milliseconds, so the lock expires after one interval (at least 5 s).
+    "unacked_mutex_expire": max(5, _RESTORE_INTERVALL),
     "socket_connect_timeout": BERICHT_BROKER_TIMEOUT,
     "socket_timeout": max(BERICHT_BROKER_TIMEOUT, 10.0),
 }

@@ -4,17 +4,14 @@ no axe-core violations (WCAG 2.1 A/AA) on overview, form (with errors) and job p
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from playwright.sync_api import expect
 
 from berichtswesen.models import Berichtsauftrag, Status
 from tests.browser.conftest import (  # noqa: F401
-    CHROMIUM,
-    CHROMIUM_ARGS,
     anmelden,
     axe,
+    chromium_sitzung,
     page,
     person,
     server,
@@ -27,24 +24,8 @@ pytestmark = pytest.mark.browser
 def browser():
     """Chromium for this module only, closed before ``tests/browser`` starts its own
     (two Playwright sync sessions at once are not possible)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium fehlt unter {CHROMIUM}: `apt-get install chromium`.")
-    from playwright.sync_api import sync_playwright
-
-    vorher = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        if vorher is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = vorher
+    with chromium_sitzung() as chromium:
+        yield chromium
 
 
 def test_bericht_anfordern_und_fortschritt_verfolgen(

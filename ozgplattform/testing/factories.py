@@ -106,12 +106,25 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     ars = None
 
 
+def _naechste_land_ars() -> str:
+    """The next free two-digit ARS from 20 upwards (never one of the real 01–16), above
+    every Land already there: Länder made one after the other sort by ARS in the order
+    they were made, whatever other tests (or pytest-xdist processes) made before."""
+    vorhanden = set(
+        Organisation.objects.filter(art=OrganisationsArt.LAND).values_list("ars", flat=True)
+    )
+    hoechste = max((int(a) for a in vorhanden if a and a.isdigit()), default=19)
+    for kandidat in [*range(max(hoechste + 1, 20), 100), *range(20, 100)]:
+        if f"{kandidat:02d}" not in vorhanden:
+            return f"{kandidat:02d}"
+    raise RuntimeError("Kein freier Amtlicher Regionalschlüssel 20–99 für ein weiteres Land.")
+
+
 class LandFactory(OrganisationFactory):
     name = factory.Sequence(lambda n: f"Land {n}")
     kurzname = factory.LazyAttribute(lambda o: f"L{o.ars}")
     art = OrganisationsArt.LAND
-    #: 20–99: unique for up to 80 Länder per test, never one of the real 01–16.
-    ars = factory.Sequence(lambda n: f"{20 + n % 80:02d}")
+    ars = factory.LazyFunction(_naechste_land_ars)
 
 
 class KreisFactory(OrganisationFactory):

@@ -38,8 +38,9 @@ def programm():
     - L3: nothing reported
     - alt: Stufe 4 in Land B, but not in the catalogue → never counted
     """
-    land_a = f.LandFactory(name="Hansestadt Teststadt")
-    land_b = f.LandFactory(name="Freistaat Beispiel")
+    # Explicit ARS: the page orders Länder by ARS (factory sequences differ per xdist process).
+    land_a = f.LandFactory(name="Hansestadt Teststadt", ars="02")
+    land_b = f.LandFactory(name="Freistaat Beispiel", ars="09")
     kreis_b = f.KreisFactory(parent=land_b)
     tf = f.ThemenfeldFactory(name="Familie & Kind")
     l1 = f.LeistungFactory(themenfeld=tf, labor=True, name="Elterngeld")

@@ -19,6 +19,7 @@ A failing browser test leaves ``test-artifacts/browser/<test>.png`` (full page) 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -50,8 +51,10 @@ PASSWORT = "Browser-Testpasswort-2026"
 # --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="package")
-def browser():
+@contextlib.contextmanager
+def chromium_sitzung():
+    """Debian's Chromium under Playwright's sync API, for one fixture's scope. Missing
+    Chromium fails the tests, it never skips them."""
     if not CHROMIUM.exists():
         pytest.fail(
             f"Chromium fehlt unter {CHROMIUM}: `apt-get install chromium` "
@@ -62,7 +65,7 @@ def browser():
 
     # Playwright's sync API keeps an asyncio loop running in this thread; Django would
     # then refuse ORM calls from the test code. Allowed only while the browser runs
-    # (package scope: later test modules see the normal setting again).
+    # (later test modules see the normal setting again).
     vorher = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
@@ -77,6 +80,12 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = vorher
+
+
+@pytest.fixture(scope="package")
+def browser():
+    with chromium_sitzung() as chromium:
+        yield chromium
 
 
 @pytest.fixture
