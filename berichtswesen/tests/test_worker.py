@@ -35,7 +35,9 @@ from ozgplattform.testing.factories import UserFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    # One pytest-xdist process runs all of them: they share (and flush) Redis DB 14.
+    # They share (and flush) Redis DB 14 and depend on timing (visibility timeout):
+    # ./scripts/test runs them on their own after the parallel run, one at a time.
+    pytest.mark.celery_worker,
     pytest.mark.xdist_group("redis14"),
 ]
 
