@@ -65,14 +65,17 @@ def _ist_aktiv(url: str, pfad: str) -> bool:
 def links(eintraege: tuple[Eintrag, ...], request) -> list[Link]:
     """The entries of ``eintraege`` whose URL resolves and that ``request.user`` sees."""
     angemeldet = request.user.is_authenticated if hasattr(request, "user") else False
-    ergebnis = []
-    for eintrag in eintraege:
-        if eintrag.nur_angemeldet and not angemeldet:
-            continue
-        url = _url(eintrag.url_name)
-        if url is not None:
-            ergebnis.append(Link(eintrag.label, url, _ist_aktiv(url, request.path)))
-    return ergebnis
+    sichtbar = [
+        (eintrag.label, url)
+        for eintrag in eintraege
+        if not (eintrag.nur_angemeldet and not angemeldet)
+        and (url := _url(eintrag.url_name)) is not None
+    ]
+    # Only the most specific entry is current: on /leistungen/matrix/ that is
+    # "Umsetzungsstand", not also "Leistungskatalog" (/leistungen/).
+    treffer = [url for _label, url in sichtbar if _ist_aktiv(url, request.path)]
+    aktiv = max(treffer, key=len, default=None)
+    return [Link(label, url, url == aktiv) for label, url in sichtbar]
 
 
 def navigation(request) -> dict:

@@ -510,3 +510,19 @@ def test_fehlerseiten_auf_englisch(client):
         assert "You do not have permission for this action." in html
     with translation.override("de"):
         assert '<html lang="de">' in render_to_string("500.html")
+
+
+@pytest.mark.parametrize(
+    ("pfad", "aktiv"),
+    [
+        ("/leistungen/matrix/", "/leistungen/matrix/"),  # not also /leistungen/
+        ("/leistungen/", "/leistungen/"),
+        ("/", "/"),
+        ("/kontakte/", "/kontakte/"),
+    ],
+)
+def test_navigation_markiert_nur_den_genauesten_eintrag(client, pfad, aktiv):
+    """Exactly one main navigation entry is the current page (aria-current)."""
+    html = client.get(pfad).content.decode()
+    nav = html.split('aria-label="Hauptnavigation"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'<a href="([^"]+)" aria-current="page"', nav) == [aktiv]
