@@ -37,6 +37,11 @@ def liest_intern(context: Mapping) -> bool:
     return bool(user.is_authenticated) and darf_global(user, Aktion.LESEN_INTERN)
 
 
+class NurUeberServices(RuntimeError):
+    """A serializer's ``save()`` was called: writes go through the services only (the
+    viewset calls them with ``validated_data``), never through DRF's save path."""
+
+
 class SichtbarPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A reference by primary key to an object the requester may see.
 
@@ -157,7 +162,7 @@ class OzgModelSerializer(serializers.ModelSerializer):
         return fehler
 
     def save(self, **kwargs):
-        raise NotImplementedError(
+        raise NurUeberServices(
             "API-Serializer speichern nicht; die View ruft den Service mit validated_data auf."
         )
 
@@ -173,7 +178,7 @@ class AktionSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
     def save(self, **kwargs):
-        raise NotImplementedError("Aktionen rufen den Service auf.")
+        raise NurUeberServices("Aktionen rufen den Service auf.")
 
 
 # --------------------------------------------------------------------------------------

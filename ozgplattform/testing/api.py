@@ -102,7 +102,7 @@ class ApiViewTests:
 
     def objekt(self) -> models.Model:
         """An object anonymous visitors can see (when ``oeffentlich``)."""
-        raise NotImplementedError
+        pytest.fail(f"{type(self).__name__} muss objekt() definieren.", pytrace=False)
 
     def aenderung(self, obj) -> dict[str, Any] | None:
         """PATCH body for ``obj``; None if the resource cannot be changed."""
@@ -110,7 +110,10 @@ class ApiViewTests:
 
     def pruefe_aenderung(self, obj) -> None:
         """Assert the PATCH reached the database (``obj`` is freshly loaded)."""
-        raise NotImplementedError
+        pytest.fail(
+            f"{type(self).__name__} ändert per PATCH, muss also pruefe_aenderung() definieren.",
+            pytrace=False,
+        )
 
     def berechtigter(self, obj) -> Any:
         """A user who may change ``obj`` (with the narrowest role that allows it)."""
